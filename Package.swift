@@ -1,0 +1,68 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Protocol cores (TrustedPathCore, Transcript, CCID, APDU) use the standard library only:
+// they are what appliance firmware embeds and what the fuzz targets compile.
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "TrustedPath",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "TrustedPathCore", targets: ["TrustedPathCore"]),
+        .library(name: "Transcript", targets: ["Transcript"]),
+        .library(name: "USBLink", targets: ["USBLink"]),
+        .library(name: "LibUSBLink", targets: ["LibUSBLink"]),
+        .library(name: "CCID", targets: ["CCID"]),
+        .library(name: "APDU", targets: ["APDU"]),
+        .library(name: "CaptureDecoder", targets: ["CaptureDecoder"]),
+        .library(name: "Simulator", targets: ["Simulator"]),
+        .executable(name: "trustedpath", targets: ["TrustedPathCLI"]),
+        .executable(name: "trustedpathd", targets: ["TrustedPathDaemon"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config; scripts/bootstrap installs the providers.
+        .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0",
+                       providers: [.apt(["libusb-1.0-0-dev"])]),
+        .systemLibrary(name: "CUdev", pkgConfig: "libudev",
+                       providers: [.apt(["libudev-dev"])]),
+        // Test-only: umockdev's testbed API for the system tier.
+        .systemLibrary(name: "CUMockdev", pkgConfig: "umockdev-1.0",
+                       providers: [.apt(["libumockdev-dev"])]),
+        .systemLibrary(name: "CPCSCLite", pkgConfig: "libpcsclite",
+                       providers: [.apt(["libpcsclite-dev"])]),
+
+        .target(name: "TrustedPathCore", swiftSettings: strict),
+        .target(name: "Transcript", dependencies: ["TrustedPathCore"], swiftSettings: strict),
+        .target(name: "CCID", dependencies: ["TrustedPathCore"], swiftSettings: strict),
+        .target(name: "APDU", dependencies: ["TrustedPathCore"], swiftSettings: strict),
+        .target(name: "USBLink", dependencies: ["TrustedPathCore", "Transcript"], swiftSettings: strict),
+        .target(name: "LibUSBLink", dependencies: ["USBLink", "CLibUSB"], swiftSettings: strict),
+        .target(name: "CaptureDecoder", dependencies: ["Transcript", "CCID"], swiftSettings: strict),
+        .target(name: "Simulator", dependencies: ["USBLink", "CCID", "APDU"], swiftSettings: strict),
+
+        .executableTarget(name: "TrustedPathCLI", dependencies: [
+            "Transcript", "CaptureDecoder", "CCID", "APDU", "USBLink", "LibUSBLink", "Simulator",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: strict),
+        .executableTarget(name: "TrustedPathDaemon", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+
+        .testTarget(name: "CoreTests", dependencies: ["TrustedPathCore"]),
+        .testTarget(name: "TranscriptTests", dependencies: ["Transcript"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "CCIDTests", dependencies: ["CCID"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "APDUTests", dependencies: ["APDU"]),
+        .testTarget(name: "LinkReplayTests", dependencies: ["USBLink", "Transcript"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "DecoderTests", dependencies: ["CaptureDecoder"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "SystemTests", dependencies: ["LibUSBLink", "USBLink", "Transcript", "CUMockdev"],
+                    resources: [.copy("Fixtures")]),
+    ]
+)

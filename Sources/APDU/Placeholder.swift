@@ -1,0 +1,1 @@
+// APDU: see the files of this folder.

@@ -1,0 +1,1 @@
+// CCID: see the files of this folder.

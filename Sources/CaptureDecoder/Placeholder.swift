@@ -1,0 +1,1 @@
+// CaptureDecoder: see the files of this folder.

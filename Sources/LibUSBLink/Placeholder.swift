@@ -1,0 +1,1 @@
+// LibUSBLink: see the files of this folder.

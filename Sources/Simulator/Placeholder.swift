@@ -1,0 +1,1 @@
+// Simulator: see the files of this folder.

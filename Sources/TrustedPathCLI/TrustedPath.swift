@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct TrustedPath: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trustedpath",
+        abstract: "Drivers and tools for the HSM appliance's trusted-path devices.",
+        subcommands: [])
+}
