@@ -53,15 +53,14 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
 
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["TrustedPathCore"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CCIDTests", dependencies: ["CCID"], resources: [.copy("Fixtures")]),
         .testTarget(name: "APDUTests", dependencies: ["APDU"]),
-        .testTarget(name: "LinkReplayTests", dependencies: ["USBLink", "Transcript"],
-                    resources: [.copy("Fixtures")]),
-        .testTarget(name: "DecoderTests", dependencies: ["CaptureDecoder"],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "LinkReplayTests", dependencies: ["USBLink", "Transcript", "TestSupport"]),
+        .testTarget(name: "DecoderTests", dependencies: ["CaptureDecoder", "Transcript", "TestSupport"]),
         .testTarget(name: "SystemTests", dependencies: ["LibUSBLink", "USBLink", "Transcript", "CUMockdev"],
                     resources: [.copy("Fixtures")]),
     ]

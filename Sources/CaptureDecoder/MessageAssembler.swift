@@ -1,0 +1,69 @@
+/// Rebuilds CCID messages from the bulk transfers of one endpoint. A reader may split a
+/// message across several transfers (the header's dwLength tells how much is still to
+/// come), which tshark's dissector does not follow; this does.
+struct MessageAssembler {
+    /// The largest message a CCID reader can send: a 10-byte header and an extended APDU's
+    /// worth of data with room to spare. Past it the header is garbage, not a length.
+    static let maximumMessage = 10 + 65_544
+
+    private var buffer: [UInt8] = []
+    private var expected = 0
+
+    var isEmpty: Bool { buffer.isEmpty }
+
+    /// Adds one transfer's payload. Calls `emit` for each message it completes, with
+    /// `truncated` set when a message was cut short by garbage or a new message.
+    mutating func append(_ data: [UInt8], emit: (_ message: [UInt8], _ truncated: Bool) -> Void) {
+        var data = data[...]
+        while !data.isEmpty {
+            if buffer.isEmpty {
+                guard data.count >= 10 else {
+                    // Not even a header: keep it, the next transfer may complete it.
+                    buffer.append(contentsOf: data)
+                    expected = 0
+                    return
+                }
+                let length = Int(data[data.startIndex + 1]) | Int(data[data.startIndex + 2]) << 8
+                    | Int(data[data.startIndex + 3]) << 16 | Int(data[data.startIndex + 4]) << 24
+                let total = 10 + length
+                if total > MessageAssembler.maximumMessage {
+                    // A length no reader sends: pass the transfer on as it is.
+                    emit(Array(data), true)
+                    return
+                }
+                if data.count >= total {
+                    emit(Array(data.prefix(total)), false)
+                    data = data.dropFirst(total)
+                    continue
+                }
+                buffer.reserveCapacity(total)
+                buffer.append(contentsOf: data)
+                expected = total
+                return
+            }
+            if expected == 0 {
+                // We held an incomplete header; complete it and start over.
+                let held = buffer
+                buffer.removeAll(keepingCapacity: true)
+                append(held + Array(data), emit: emit)
+                return
+            }
+            let need = expected - buffer.count
+            buffer.append(contentsOf: data.prefix(need))
+            data = data.dropFirst(need)
+            if buffer.count == expected {
+                emit(buffer, false)
+                buffer.removeAll(keepingCapacity: true)
+                expected = 0
+            }
+        }
+    }
+
+    /// Hands out whatever is held as a truncated message (end of capture).
+    mutating func flush(emit: (_ message: [UInt8], _ truncated: Bool) -> Void) {
+        guard !buffer.isEmpty else { return }
+        emit(buffer, true)
+        buffer.removeAll()
+        expected = 0
+    }
+}

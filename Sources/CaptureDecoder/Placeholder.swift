@@ -1,1 +1,0 @@
-// CaptureDecoder: see the files of this folder.
