@@ -42,8 +42,9 @@ public struct UsbmonCaptureWriter: Sendable {
 
     /// Appends one record to `out`, for writers batching many records into one write.
     public func append(_ packet: UsbmonPacket, to out: inout [UInt8]) {
+        // No reserveCapacity here: Array reserves exactly what is asked, so reserving a little
+        // more on every append would reallocate each time and make writing quadratic.
         let captured = headerSize + packet.data.count
-        out.reserveCapacity(out.count + 16 + captured)
         // A time before 1970 or after 2106 does not fit pcap's u32; the usbmon header
         // keeps the full value.
         out.appendLE32(UInt32(truncatingIfNeeded: packet.seconds))
