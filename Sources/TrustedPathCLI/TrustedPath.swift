@@ -5,5 +5,5 @@ struct TrustedPath: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trustedpath",
         abstract: "Drivers and tools for the HSM appliance's trusted-path devices.",
-        subcommands: [])
+        subcommands: [CCIDCommand.self, ATRCommand.self])
 }
