@@ -27,8 +27,8 @@ public struct CCIDMessage: Hashable, Sendable {
         let (type, length, slot, sequence, b7, b8, b9) = try CCIDError.reading {
             () throws(ByteReaderError) -> (UInt8, UInt32, UInt8, UInt8, UInt8, UInt8, UInt8) in
             (try reader.u8("bMessageType"), try reader.u32le("dwLength"), try reader.u8("bSlot"),
-             try reader.u8("bSeq"), try reader.u8("header byte 7"), try reader.u8("header byte 8"),
-             try reader.u8("header byte 9"))
+             try reader.u8("bSeq"), try reader.u8("abMessageSpecific[0]"), try reader.u8("abMessageSpecific[1]"),
+             try reader.u8("abMessageSpecific[2]"))
         }
         guard let name = CCIDMessagePayload.name(ofType: type) else {
             throw CCIDError(.unknownMessageType, field: "bMessageType", offset: 0,
