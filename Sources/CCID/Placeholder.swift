@@ -1,1 +1,0 @@
-// CCID: see the files of this folder.
