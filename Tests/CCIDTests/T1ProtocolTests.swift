@@ -261,4 +261,43 @@ import Testing
         #expect(exchange.received(t1(0x00, Self.ok, .lrc)) == .finished(Self.ok))
         #expect(exchange.ns == 0 && exchange.nr == 1)
     }
+
+    @Test(arguments: [T1EDC.lrc, .crc])
+    func chainedBlockAskedAgainByCard(edc: T1EDC) async throws {
+        try await run(edc, ifsc: 2, [
+            step(t1(0x20, [1, 2], edc), t1(0x81, [], edc)),             // I(0,1) -> R(0) EDC error
+            step(t1(0x20, [1, 2], edc), t1(0x90, [], edc)),             // I(0,1) again -> R(1)
+            step(t1(0x40, [3], edc), nil),                              // I(1,0) -> lost answer
+            step(t1(0x82, [], edc), t1(0x90, [], edc)),                 // R(0) -> card R(1): send I(1,0) again
+            step(t1(0x40, [3], edc), t1(0x00, Self.ok, edc)),
+        ]) { (t1: T1Protocol) async throws in
+            #expect(try await t1.transceive([1, 2, 3]) == Self.ok)
+        }
+    }
+
+    @Test(arguments: [T1EDC.lrc, .crc])
+    func supervisoryRequestsDuringCardChaining(edc: T1EDC) async throws {
+        try await run(edc, [
+            step(t1(0x00, Self.select, edc), t1(0x20, [1], edc)),       // I(0,0) -> I(0,1)
+            step(t1(0x90, [], edc), t1(0xC3, [0x0A], edc)),             // R(1) -> S(WTX 10)
+            step(t1(0xE3, [0x0A], edc), t1(0xC1, [0x80], edc), wait: 10), // -> S(IFS 128)
+            step(t1(0xE1, [0x80], edc), t1(0x40, [2, 0x90, 0x00], edc)),  // -> I(1,0)
+        ]) { (t1: T1Protocol) async throws in
+            #expect(try await t1.transceive(Self.select) == [1, 2, 0x90, 0x00])
+            #expect(await t1.ifsc == 128)
+        }
+    }
+
+    @Test func nadIsCarried() async throws {
+        let card = ScriptedCard([step(t1(0x00, [1], .lrc, nad: 0x12), t1(0x00, Self.ok, .lrc, nad: 0x21))])
+        let t1 = T1Protocol(transport: card, nad: 0x12)
+        #expect(try await t1.transceive([1]) == Self.ok)
+        #expect(await card.failures.isEmpty)
+        await #expect(throws: T1Error(.invalidParameter, "empty APDU")) { try await t1.transceive([]) }
+    }
+
+    @Test func errorMessagesSayWhatToDo() {
+        #expect(T1Error(.cardNotResponding).description.contains("reset"))
+        #expect(T1Error(.badEDC, "LRC at offset 5").description.hasSuffix("(LRC at offset 5)"))
+    }
 }
