@@ -13,14 +13,16 @@ public actor T1Protocol {
     public private(set) var ifsc: Int
     /// Largest INF we accept, announced with `negotiateIFSD`; default 32.
     public private(set) var ifsd: Int = 32
-    /// Bound on one response APDU (extended Le 65536 + SW).
-    public var maxResponseLength = 65_538
+    /// Bound on one response APDU (default: extended Ne 65536 + SW).
+    public let maxResponseLength: Int
     private var ns: UInt8 = 0
     private var nr: UInt8 = 0
     private var busy = false
 
-    public init(transport: any TPDUTransport, edc: T1EDC = .lrc, ifsc: Int = 32, nad: UInt8 = 0) {
+    public init(transport: any TPDUTransport, edc: T1EDC = .lrc, ifsc: Int = 32, nad: UInt8 = 0,
+                maxResponseLength: Int = 65_538) {
         self.transport = transport
+        self.maxResponseLength = maxResponseLength
         self.edc = edc
         self.ifsc = min(max(ifsc, 1), T1Block.maxINF)
         self.nad = nad
