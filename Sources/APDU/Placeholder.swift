@@ -1,1 +1,0 @@
-// APDU: see the files of this folder.
