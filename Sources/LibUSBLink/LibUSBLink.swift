@@ -22,10 +22,13 @@ public final class LibUSBLink: USBLink, @unchecked Sendable {
 
     private struct State {
         var closed = false
+        /// Set when libusb reports the device unplugged: every transfer fails `.noDevice`.
+        var gone = false
         var inFlight: [ObjectIdentifier: TransferBox] = [:]
         var drained: CheckedContinuation<Void, Never>?
     }
-    private let state = Locked(State())
+    private let state: Locked<State>
+    private let watch: DeviceLeftWatch
 
     /// How long `close()` waits for cancelled transfers before it gives up on them.
     static let drainLimit: Duration = .seconds(2)
@@ -34,6 +37,17 @@ public final class LibUSBLink: USBLink, @unchecked Sendable {
         self.device = device
         self.context = context
         self.handle = handle
+        let state = Locked(State())
+        self.state = state
+        let label = device.label
+        watch = DeviceLeftWatch(handle: handle, context: context) {
+            let pending = state.withLock { s -> [TransferBox] in
+                s.gone = true
+                return Array(s.inFlight.values)
+            }
+            for box in pending { box.cancel(USBError(.noDevice, "\(box.what): \(label) was unplugged")) }
+        }
+        watch.start(vendorID: device.vendorID, productID: device.productID)
     }
 
     // MARK: Finding and opening
@@ -203,6 +217,7 @@ public final class LibUSBLink: USBLink, @unchecked Sendable {
         guard let pending else { return }
         for box in pending { box.cancel(USBError(.closed, box.what)) }
         await drain()
+        watch.cancel()
         let handle = LibUSBHandleBox(raw: handle)
         let interface = Int32(device.interfaceNumber)
         let context = context
@@ -211,12 +226,15 @@ public final class LibUSBLink: USBLink, @unchecked Sendable {
             libusb_close(handle.raw)
             context.shutdown()
         }
+        watch.release()
     }
 
     // MARK: Plumbing
 
     private func checkOpen() throws(USBError) {
-        if state.withLock({ $0.closed }) { throw USBError(.closed, device.label) }
+        let (closed, gone) = state.withLock { ($0.closed, $0.gone) }
+        if closed { throw USBError(.closed, device.label) }
+        if gone { throw USBError(.noDevice, "\(device.label) was unplugged") }
     }
 
     /// Submits one transfer and waits for its completion. `payload` is copied into the
@@ -233,14 +251,15 @@ public final class LibUSBLink: USBLink, @unchecked Sendable {
         if let payload { payload.withUnsafeBufferPointer { box.buffer.update(from: $0.baseAddress!, count: $0.count) } }
         box.fill(handle: handle, endpoint: endpoint, type: type, length: length,
                  timeoutMilliseconds: deadline.remainingMilliseconds)
-        let registered = state.withLock { s -> Bool in
-            guard !s.closed else { return false }
+        let refusal = state.withLock { s -> USBError? in
+            if s.closed { return USBError(.closed, "\(what): \(device.label)") }
+            if s.gone { return USBError(.noDevice, "\(what): \(device.label) was unplugged") }
             s.inFlight[ObjectIdentifier(box)] = box
-            return true
+            return nil
         }
-        guard registered else {
+        if let refusal {
             box.discardUnsubmitted()
-            throw USBError(.closed, "\(what): \(device.label)")
+            throw refusal
         }
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { box.submit($0) }
