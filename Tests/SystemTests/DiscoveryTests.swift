@@ -28,6 +28,22 @@ extension SystemTests {
             #expect(reader.classDescriptor == Self.classDescriptor)
         }
 
+        @Test func enumerateFindsAVendorClassReaderByItsEndpointDescriptor() async throws {
+            let testbed = Testbed()
+            try testbed.addFixture("cyberjack-ecom")
+            try testbed.addFixture("cyberjack-vendor-class")
+            let readers = try LibUSBLink.enumerate().sorted { $0.deviceAddress < $1.deviceAddress }
+            #expect(readers.map(\.productID) == [0x0400, 0x0300])
+            let vendor = try #require(readers.last)
+            #expect(vendor.interfaceClass == 0xFF)
+            #expect(vendor.classDescriptor == Self.classDescriptor)
+            #expect(vendor.bulkOutEndpoint == 0x02 && vendor.bulkInEndpoint == 0x82 && vendor.interruptInEndpoint == 0x81)
+            #expect(vendor.serialNumber == nil)
+            let link = try await LibUSBLink.open("0c4b:0300")
+            #expect(link.device.deviceAddress == 6)
+            await link.close()
+        }
+
         @Test("open by a selector string", arguments: ["0c4b:0400", "0c4b:0400:TP0400000001", "1:5", "001/005"])
         func openBy(_ text: String) async throws {
             let testbed = Testbed()
