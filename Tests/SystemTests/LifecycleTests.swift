@@ -37,6 +37,19 @@ extension SystemTests {
             withExtendedLifetime(testbed) {}
         }
 
+        /// CCID ABORT (class request 0x01 to the interface, wValue = bSeq << 8 | bSlot), a
+        /// control OUT without data stage.
+        @Test func controlOutRequest() async throws {
+            let abort = USBControlSetup(bmRequestType: 0x21, bRequest: 0x01, wValue: 0x0700, wIndex: 0, wLength: 0)
+            var capture = UsbmonCapture()
+            let id = capture.submit(.control, 0x00, length: 0, setup: abort.bytes)
+            capture.complete(id, .control, 0x00, length: 0)
+            let (testbed, link) = try await T.open(capture)
+            #expect(try await link.control(abort, data: [], deadline: .milliseconds(2000)) == [])
+            await link.close()
+            withExtendedLifetime(testbed) {}
+        }
+
         /// Under umockdev, libusb_reset_device issues USBDEVFS_RESET (accepted) and then
         /// re-claims the interface through USBDEVFS_DISCONNECT_CLAIM, which umockdev's usbfs
         /// doesn't implement (ENOTTY): libusb 1.0.26 then reports NOT_FOUND ("re-enumeration

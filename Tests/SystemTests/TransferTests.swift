@@ -73,6 +73,18 @@ extension SystemTests {
             withExtendedLifetime(testbed) {}
         }
 
+        @Test func overflowStatusIsOverflow() async throws {
+            var capture = UsbmonCapture()
+            capture.bulkIn(0x82, length: 64, reply: [], status: -75)  // EOVERFLOW: babble
+            let (testbed, link) = try await Self.open(capture)
+            let error = await #expect(throws: USBError.self) {
+                _ = try await link.bulkIn(maxLength: 64, endpoint: 0x82, deadline: .milliseconds(2000))
+            }
+            #expect(error?.code == .overflow)
+            await link.close()
+            withExtendedLifetime(testbed) {}
+        }
+
         @Test func interruptStaysPendingWhileBulkGoesThrough() async throws {
             var capture = UsbmonCapture()
             let notify = capture.submit(.interrupt, 0x81, length: 8)
