@@ -12,6 +12,11 @@ import USBLink
 /// The event thread sits in `libusb_handle_events_timeout_completed`, blocked in poll(2)
 /// on the device fds and libusb's timerfd: no busy-polling. Transfer timeouts fire from the
 /// timerfd; `shutdown()` wakes it with `libusb_interrupt_event_handler`.
+///
+/// Under umockdev with a pcap loaded, the "usbfs" fd is a socket to umockdev's ioctl
+/// server and always polls writable, so libusb's loop spins (measured ~4000 iterations a
+/// second, about half a core between this thread and umockdev's). That is the emulation,
+/// not this loop: on a real usbfs fd, POLLOUT only means a URB is ready to reap.
 final class LibUSBContext: @unchecked Sendable {
     // Invariant for @unchecked: `raw` is immutable and valid from init until `shutdown()`,
     // which runs once, after every device handle of this context is closed. libusb's
