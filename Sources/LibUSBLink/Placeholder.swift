@@ -1,1 +1,0 @@
-// LibUSBLink: see the files of this folder.

@@ -1,0 +1,62 @@
+import CUMockdev
+import Foundation
+
+/// A umockdev testbed: a private /sys and /dev that libusb and libudev see through
+/// libumockdev-preload. One per test; it disappears (and UMOCKDEV_DIR with it) on deinit.
+///
+/// Not Sendable: the testbed's process-wide environment is why the suites are serialized.
+final class Testbed {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private let raw: UnsafeMutablePointer<UMockdevTestbed>
+
+    init() {
+        raw = umockdev_testbed_new()
+    }
+
+    deinit {
+        g_object_unref(raw)
+    }
+
+    /// Adds the devices of a `.umockdev` description from Fixtures/.
+    func addFixture(_ name: String) throws {
+        guard let url = Bundle.module.url(forResource: name, withExtension: "umockdev", subdirectory: "Fixtures") else {
+            throw Failure(description: "fixture \(name).umockdev missing")
+        }
+        var error: UnsafeMutablePointer<GError>?
+        let ok = umockdev_testbed_add_from_file(raw, url.path, &error)
+        try check(ok, error, "add_from_file \(name)")
+    }
+
+    /// Replays a usbmon capture for the device at `sysPath` (URBs matched in order).
+    func loadPcap(_ sysPath: String, _ capture: UsbmonCapture) throws {
+        let file = FileManager.default.temporaryDirectory
+            .appendingPathComponent("trustedpath-\(UUID().uuidString).pcap")
+        try Data(capture.bytes).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        var error: UnsafeMutablePointer<GError>?
+        let ok = umockdev_testbed_load_pcap(raw, sysPath, file.path, &error)
+        try check(ok, error, "load_pcap")
+    }
+
+    /// Sends a uevent ("add", "remove", "change") for a device, as the kernel would.
+    func uevent(_ sysPath: String, _ action: String) {
+        umockdev_testbed_uevent(raw, sysPath, action)
+    }
+
+    /// Removes the device from /sys and /dev. Sends no uevent: call `uevent(_, "remove")` first.
+    func removeDevice(_ sysPath: String) {
+        umockdev_testbed_remove_device(raw, sysPath)
+    }
+
+    private func check(_ ok: gboolean, _ error: UnsafeMutablePointer<GError>?, _ what: String) throws {
+        if let error {
+            let message = String(cString: error.pointee.message)
+            g_error_free(error)
+            throw Failure(description: "\(what): \(message)")
+        }
+        guard ok != 0 else { throw Failure(description: "\(what) failed") }
+    }
+}
