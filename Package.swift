@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "CoreTests", dependencies: ["TrustedPathCore"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "CCIDTests", dependencies: ["CCID"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CCIDTests", dependencies: ["CCID", "TrustedPathCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "APDUTests", dependencies: ["APDU"]),
         .testTarget(name: "LinkReplayTests", dependencies: ["USBLink", "Transcript", "TestSupport"]),
         .testTarget(name: "DecoderTests", dependencies: ["CaptureDecoder", "Transcript", "TestSupport"]),

@@ -1,9 +1,10 @@
 import CCID
 import Testing
+import TrustedPathCore
 
 @Suite struct ATRTests {
     static func atr(_ hex: String) throws -> ATR {
-        try ATR(parsing: try #require(Hex.decodeForTest(hex.replacingOccurrences(of: " ", with: ""))))
+        try ATR(parsing: try #require(Hex.decode(hex.replacingOccurrences(of: " ", with: ""))))
     }
 
     /// TCOS 3.0 as OpenSC knows it: T=1 only, TA1 96 (Fi 512, Di 32), IFSC 254, LRC (no TC3).
@@ -73,7 +74,7 @@ import Testing
         ("3B0F" + String(repeating: "00", count: 32), .tooLong, "ATR"),
     ])
     func rejects(hex: String, code: CCIDError.Code, field: String) throws {
-        let bytes = try #require(Hex.decodeForTest(hex))
+        let bytes = try #require(Hex.decode(hex))
         #expect { try ATR(parsing: bytes) } throws: { error in
             guard let error = error as? CCIDError else { return false }
             return error.code == code && error.field == field

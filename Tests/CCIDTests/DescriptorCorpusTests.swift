@@ -1,6 +1,7 @@
 import CCID
 import Foundation
 import Testing
+import TrustedPathCore
 
 /// Every descriptor of libccid's reader collection must decode to the values libccid's own
 /// `parse` printed for it. The JSON lists descriptors per dump file in dump order, so the
@@ -98,7 +99,7 @@ import Testing
             let section = sections[index]
             let descriptor: CCIDClassDescriptor
             do {
-                descriptor = try CCIDClassDescriptor(parsing: try #require(Hex.decodeForTest(entry.raw)))
+                descriptor = try CCIDClassDescriptor(parsing: try #require(Hex.decode(entry.raw)))
             } catch {
                 mismatches.append("\(entry.file)#\(index): does not decode: \(error)")
                 continue
@@ -128,26 +129,12 @@ import Testing
 
     @Test func everyDescriptorRoundTripsAndPrintsJSON() throws {
         for entry in try Self.entries() {
-            let raw = try #require(Hex.decodeForTest(entry.raw))
+            let raw = try #require(Hex.decode(entry.raw))
             let descriptor = try CCIDClassDescriptor(parsing: raw)
             #expect(descriptor.encode() == raw, "\(entry.file)")
             let json = descriptor.json.rendered
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
             #expect(object.count == 21)
         }
-    }
-}
-
-enum Hex {
-    /// Test-local hex reading, so the corpus test does not depend on TrustedPathCore.
-    static func decodeForTest(_ text: String) -> [UInt8]? {
-        let chars = Array(text.utf8)
-        guard chars.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        for i in stride(from: 0, to: chars.count, by: 2) {
-            guard let byte = UInt8(String(decoding: chars[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
-            out.append(byte)
-        }
-        return out
     }
 }
