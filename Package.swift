@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "CCID", targets: ["CCID"]),
         .library(name: "APDU", targets: ["APDU"]),
         .library(name: "CaptureDecoder", targets: ["CaptureDecoder"]),
+        .library(name: "CCIDReader", targets: ["CCIDReader"]),
         .library(name: "Simulator", targets: ["Simulator"]),
         .executable(name: "trustedpath", targets: ["TrustedPathCLI"]),
         .executable(name: "trustedpathd", targets: ["TrustedPathDaemon"]),
@@ -43,10 +44,13 @@ let package = Package(
         .target(name: "USBLink", dependencies: ["TrustedPathCore", "Transcript"], swiftSettings: strict),
         .target(name: "LibUSBLink", dependencies: ["USBLink", "CLibUSB"], swiftSettings: strict),
         .target(name: "CaptureDecoder", dependencies: ["Transcript", "CCID"], swiftSettings: strict),
-        .target(name: "Simulator", dependencies: ["USBLink", "CCID", "APDU"], swiftSettings: strict),
+        .target(name: "CCIDReader", dependencies: ["TrustedPathCore", "USBLink", "CCID", "APDU"],
+                swiftSettings: strict),
+        .target(name: "Simulator", dependencies: ["TrustedPathCore", "USBLink", "CCID", "APDU"],
+                swiftSettings: strict),
 
         .executableTarget(name: "TrustedPathCLI", dependencies: [
-            "Transcript", "CaptureDecoder", "CCID", "APDU", "USBLink", "LibUSBLink", "Simulator",
+            "Transcript", "CaptureDecoder", "CCID", "APDU", "USBLink", "LibUSBLink", "CCIDReader", "Simulator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "TrustedPathDaemon", dependencies: [
@@ -61,6 +65,9 @@ let package = Package(
         .testTarget(name: "APDUTests", dependencies: ["APDU"]),
         .testTarget(name: "LinkReplayTests", dependencies: ["USBLink", "Transcript", "TestSupport"]),
         .testTarget(name: "DecoderTests", dependencies: ["CaptureDecoder", "Transcript", "TestSupport"]),
+        .testTarget(name: "CCIDReaderTests", dependencies: ["CCIDReader", "CCID", "APDU", "USBLink", "Transcript", "TestSupport"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "CCID", "APDU", "USBLink"]),
+        .testTarget(name: "StackTests", dependencies: ["CCIDReader", "Simulator", "CCID", "APDU", "USBLink", "Transcript", "TestSupport"]),
         .testTarget(name: "SystemTests", dependencies: ["LibUSBLink", "USBLink", "Transcript", "CUMockdev"],
                     resources: [.copy("Fixtures")]),
     ]

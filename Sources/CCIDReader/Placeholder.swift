@@ -1,0 +1,1 @@
+// CCIDReader: see the files of this folder.
