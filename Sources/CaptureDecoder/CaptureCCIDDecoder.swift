@@ -7,6 +7,9 @@ import Transcript
 /// CCID interface (class 0x0B, or a vendor-class interface carrying the 54-byte CCID class
 /// descriptor as the cyberJack family does), or, when the capture began after enumeration,
 /// when its first bulk OUT transfer is a well-formed PC_to_RDR message.
+///
+/// A capture holds a handful of devices and endpoints, so their state lives in small arrays
+/// searched linearly from the last hit: cheaper than hashing on every packet.
 public struct CaptureCCIDDecoder {
     /// What the decoder reports, in capture order.
     public enum Event {
@@ -16,33 +19,56 @@ public struct CaptureCCIDDecoder {
         case transfer(frame: Int, packet: UsbmonPacket)
     }
 
-    private struct DeviceKey: Hashable { var bus: UInt16; var device: UInt8 }
-    private struct StreamKey: Hashable { var bus: UInt16; var device: UInt8; var endpoint: UInt8 }
-    private struct ExchangeKey: Hashable { var bus: UInt16; var device: UInt8; var slot: UInt8; var seq: UInt8 }
+    private struct Device {
+        var bus: UInt16
+        var address: UInt8
+        /// nil until the capture shows what the device is.
+        var isReader: Bool?
+        /// XfrBlocks awaiting their DataBlock, one bit per (slot, bSeq).
+        var openXfrBlocks = [UInt64](repeating: 0, count: 1024)
+
+        mutating func setOpen(slot: UInt8, seq: UInt8, _ open: Bool) {
+            let bit = Int(slot) << 8 | Int(seq)
+            if open { openXfrBlocks[bit >> 6] |= 1 << UInt64(bit & 63) }
+            else { openXfrBlocks[bit >> 6] &= ~(1 << UInt64(bit & 63)) }
+        }
+
+        func isOpen(slot: UInt8, seq: UInt8) -> Bool {
+            let bit = Int(slot) << 8 | Int(seq)
+            return openXfrBlocks[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+        }
+    }
+
+    private struct Stream {
+        var device: Int
+        var endpoint: UInt8
+        var assembler = MessageAssembler()
+        var lastFrame = 0
+    }
 
     public var reportOtherTransfers: Bool
-    private var isReader: [DeviceKey: Bool] = [:]
-    private var descriptorRequests: [UInt64: DeviceKey] = [:]
-    private var assemblers: [StreamKey: MessageAssembler] = [:]
-    private var lastFrame: [StreamKey: Int] = [:]
-    private var openXfrBlocks: Set<ExchangeKey> = []
+    private var devices: [Device] = []
+    private var streams: [Stream] = []
+    private var lastDevice = 0
+    private var lastStream = 0
+    private var descriptorRequests: [(urb: UInt64, device: Int)] = []
 
     public init(reportOtherTransfers: Bool = false) {
         self.reportOtherTransfers = reportOtherTransfers
     }
 
     public mutating func feed(frame: Int, _ packet: UsbmonPacket, emit: (Event) -> Void) {
-        let device = DeviceKey(bus: packet.bus, device: packet.device)
+        let device = deviceIndex(bus: packet.bus, address: packet.device)
         switch packet.transferType {
         case .control:
             noteConfigurationDescriptor(packet, device)
         case .bulk:
             if carriesBulkMessage(packet, device) {
-                reassemble(frame: frame, packet, emit: emit)
+                reassemble(frame: frame, packet, device: device, emit: emit)
                 return
             }
         case .interrupt:
-            if isReader[device] == true, packet.isIn, packet.event == .completion, packet.status == 0,
+            if devices[device].isReader == true, packet.isIn, packet.event == .completion, packet.status == 0,
                !packet.data.isEmpty {
                 emit(.message(CCIDRecord(frame: frame, direction: .in, pipe: .interrupt, endpoint: packet.endpoint,
                                          bus: packet.bus, device: packet.device, bytes: packet.data)))
@@ -56,74 +82,104 @@ public struct CaptureCCIDDecoder {
 
     /// Reports messages still being reassembled when the capture ended, as truncated.
     public mutating func finish(emit: (Event) -> Void) {
-        for key in assemblers.keys.sorted(by: { lastFrame[$0, default: 0] < lastFrame[$1, default: 0] }) {
-            let frame = lastFrame[key, default: 0]
-            guard var assembler = assemblers.removeValue(forKey: key) else { continue }
+        let order = streams.indices.sorted { streams[$0].lastFrame < streams[$1].lastFrame }
+        for index in order {
             var leftovers: [([UInt8], Bool)] = []
-            assembler.flush { bytes, truncated in leftovers.append((bytes, truncated)) }
+            streams[index].assembler.flush { bytes, truncated in leftovers.append((bytes, truncated)) }
             for (bytes, truncated) in leftovers {
-                emit(.message(record(frame: frame, key: key, bytes: bytes, truncated: truncated)))
+                emit(.message(record(frame: streams[index].lastFrame, stream: index, bytes: bytes, truncated: truncated)))
             }
         }
+    }
+
+    // MARK: - Devices and streams
+
+    private mutating func deviceIndex(bus: UInt16, address: UInt8) -> Int {
+        if lastDevice < devices.count, devices[lastDevice].bus == bus, devices[lastDevice].address == address {
+            return lastDevice
+        }
+        if let found = devices.firstIndex(where: { $0.bus == bus && $0.address == address }) {
+            lastDevice = found
+            return found
+        }
+        devices.append(Device(bus: bus, address: address))
+        lastDevice = devices.count - 1
+        return lastDevice
+    }
+
+    private mutating func streamIndex(device: Int, endpoint: UInt8) -> Int {
+        if lastStream < streams.count, streams[lastStream].device == device, streams[lastStream].endpoint == endpoint {
+            return lastStream
+        }
+        if let found = streams.firstIndex(where: { $0.device == device && $0.endpoint == endpoint }) {
+            lastStream = found
+            return found
+        }
+        streams.append(Stream(device: device, endpoint: endpoint))
+        lastStream = streams.count - 1
+        return lastStream
     }
 
     // MARK: - Which devices are readers
 
-    private mutating func noteConfigurationDescriptor(_ packet: UsbmonPacket, _ device: DeviceKey) {
+    private mutating func noteConfigurationDescriptor(_ packet: UsbmonPacket, _ device: Int) {
         if packet.event == .submission, let setup = packet.setup, setup.count == 8,
            setup[0] == 0x80, setup[1] == 0x06, setup[3] == 0x02 {
-            descriptorRequests[packet.urbID] = device
-        } else if packet.event != .submission, descriptorRequests.removeValue(forKey: packet.urbID) != nil,
-                  packet.status == 0, packet.data.count >= 9 {
+            descriptorRequests.append((packet.urbID, device))
+        } else if packet.event != .submission,
+                  let pending = descriptorRequests.firstIndex(where: { $0.urb == packet.urbID && $0.device == device }) {
+            descriptorRequests.remove(at: pending)
+            guard packet.status == 0, packet.data.count >= 9 else { return }
             let ccid = ConfigurationScan.hasCCIDInterface(packet.data)
-            if ccid || packet.data.count >= Int(UInt16(packet.data[2]) | UInt16(packet.data[3]) << 8) {
-                isReader[device] = ccid || isReader[device] == true
-            }
+            let complete = packet.data.count >= Int(UInt16(packet.data[2]) | UInt16(packet.data[3]) << 8)
+            if ccid || complete { devices[device].isReader = ccid || devices[device].isReader == true }
         }
     }
 
-    private mutating func carriesBulkMessage(_ packet: UsbmonPacket, _ device: DeviceKey) -> Bool {
+    private mutating func carriesBulkMessage(_ packet: UsbmonPacket, _ device: Int) -> Bool {
         let carries = packet.isIn
             ? packet.event != .submission && packet.status == 0 && !packet.data.isEmpty
             : packet.event == .submission && !packet.data.isEmpty
         guard carries else { return false }
-        if let known = isReader[device] { return known }
+        if let known = devices[device].isReader { return known }
         guard !packet.isIn else { return false }
         let looksLikeCCID = packet.data.count >= 10 && CCIDMessageTypes.isCommand(packet.data[0])
-        isReader[device] = looksLikeCCID
+        devices[device].isReader = looksLikeCCID
         return looksLikeCCID
     }
 
     // MARK: - Messages
 
-    private mutating func reassemble(frame: Int, _ packet: UsbmonPacket, emit: (Event) -> Void) {
-        let key = StreamKey(bus: packet.bus, device: packet.device, endpoint: packet.endpoint)
-        lastFrame[key] = frame
-        var assembler = assemblers.removeValue(forKey: key) ?? MessageAssembler()
+    private mutating func reassemble(frame: Int, _ packet: UsbmonPacket, device: Int, emit: (Event) -> Void) {
+        let stream = streamIndex(device: device, endpoint: packet.endpoint)
+        streams[stream].lastFrame = frame
+        var assembler = streams[stream].assembler
+        streams[stream].assembler = MessageAssembler()   // keep the held buffer uniquely referenced
         var completed = false
         assembler.append(packet.data) { bytes, truncated in
             completed = true
-            emit(.message(record(frame: frame, key: key, bytes: bytes, truncated: truncated)))
+            emit(.message(record(frame: frame, stream: stream, bytes: bytes, truncated: truncated)))
         }
-        assemblers[key] = assembler
+        streams[stream].assembler = assembler
         // The first part of a split message is still a transfer worth listing.
         if !completed, reportOtherTransfers { emit(.transfer(frame: frame, packet: packet)) }
     }
 
-    private mutating func record(frame: Int, key: StreamKey, bytes: [UInt8], truncated: Bool) -> CCIDRecord {
-        var record = CCIDRecord(frame: frame, direction: key.endpoint & 0x80 != 0 ? .in : .out, pipe: .bulk,
-                                endpoint: key.endpoint, bus: key.bus, device: key.device, bytes: bytes,
-                                truncated: truncated)
-        if let header = record.header {
-            let exchange = ExchangeKey(bus: key.bus, device: key.device, slot: header.bSlot, seq: header.bSeq)
+    private mutating func record(frame: Int, stream: Int, bytes: [UInt8], truncated: Bool) -> CCIDRecord {
+        let endpoint = streams[stream].endpoint
+        let device = streams[stream].device
+        var record = CCIDRecord(frame: frame, direction: endpoint & 0x80 != 0 ? .in : .out, pipe: .bulk,
+                                endpoint: endpoint, bus: devices[device].bus, device: devices[device].address,
+                                bytes: bytes, truncated: truncated)
+        if bytes.count >= 10 {
+            let type = bytes[0], slot = bytes[5], seq = bytes[6]
             if record.direction == .out {
-                if header.bMessageType == CCIDMessageTypes.xfrBlock { openXfrBlocks.insert(exchange) }
-            } else if header.bMessageType == CCIDMessageTypes.dataBlock, openXfrBlocks.contains(exchange) {
-                // A time-extension request is not the answer yet; the next DataBlock is.
-                if header.specific.0 & 0xC0 != 0x80 {
-                    record.answersXfrBlock = true
-                    openXfrBlocks.remove(exchange)
-                }
+                if type == CCIDMessageTypes.xfrBlock { devices[device].setOpen(slot: slot, seq: seq, true) }
+            } else if type == CCIDMessageTypes.dataBlock, devices[device].isOpen(slot: slot, seq: seq),
+                      bytes[7] & 0xC0 != 0x80 {
+                // A time-extension request (bStatus 0x80) is not the answer yet; the next DataBlock is.
+                record.answersXfrBlock = true
+                devices[device].setOpen(slot: slot, seq: seq, false)
             }
         }
         return record

@@ -13,8 +13,13 @@ struct MessageAssembler {
 
     /// Adds one transfer's payload. Calls `emit` for each message it completes, with
     /// `truncated` set when a message was cut short by garbage or a new message.
-    mutating func append(_ data: [UInt8], emit: (_ message: [UInt8], _ truncated: Bool) -> Void) {
-        var data = data[...]
+    mutating func append(_ whole: [UInt8], emit: (_ message: [UInt8], _ truncated: Bool) -> Void) {
+        // The common case: one transfer, one message. Hand the transfer's own array on.
+        if buffer.isEmpty, whole.count >= 10, MessageAssembler.totalLength(whole[...]) == whole.count {
+            emit(whole, false)
+            return
+        }
+        var data = whole[...]
         while !data.isEmpty {
             if buffer.isEmpty {
                 guard data.count >= 10 else {
@@ -23,9 +28,7 @@ struct MessageAssembler {
                     expected = 0
                     return
                 }
-                let length = Int(data[data.startIndex + 1]) | Int(data[data.startIndex + 2]) << 8
-                    | Int(data[data.startIndex + 3]) << 16 | Int(data[data.startIndex + 4]) << 24
-                let total = 10 + length
+                let total = MessageAssembler.totalLength(data)
                 if total > MessageAssembler.maximumMessage {
                     // A length no reader sends: pass the transfer on as it is.
                     emit(Array(data), true)
@@ -57,6 +60,13 @@ struct MessageAssembler {
                 expected = 0
             }
         }
+    }
+
+    /// 10 plus the header's dwLength; the caller has checked there are 10 bytes.
+    @inline(__always)
+    static func totalLength(_ header: ArraySlice<UInt8>) -> Int {
+        let i = header.startIndex
+        return 10 + (Int(header[i + 1]) | Int(header[i + 2]) << 8 | Int(header[i + 3]) << 16 | Int(header[i + 4]) << 24)
     }
 
     /// Hands out whatever is held as a truncated message (end of capture).

@@ -1,46 +1,76 @@
 extension JSONLineWriter {
-    /// One CCID message as a JSON line, keyed by the CCID spec's field names.
+    /// One CCID message as a JSON line, keyed by the CCID spec's field names:
+    /// `frame`, `direction`, `endpoint`, `message`, `bMessageType`, then for bulk messages
+    /// `dwLength`, `bSlot`, `bSeq`, `bStatus` and `bError` on replies, `apdu` in an XfrBlock
+    /// and `SW1`/`SW2` on the DataBlock that answers it; interrupt messages carry `data`.
+    ///
+    /// Written as literal fragments rather than through `key`/`number`: this runs once per
+    /// message of captures with millions of them.
     public mutating func write(_ record: CCIDRecord) {
-        beginObject()
-        number("frame", record.frame)
-        string("direction", record.direction == .out ? "out" : "in")
-        number("endpoint", record.endpoint)
-        string("message", CCIDMessageTypes.name(record.messageType, interrupt: record.pipe == .interrupt))
-        number("bMessageType", record.messageType)
-        if let header = record.header {
-            number("dwLength", header.dwLength)
-            number("bSlot", header.bSlot)
-            number("bSeq", header.bSeq)
+        // The fixed text of a line is under 400 bytes; data appears at most twice as hex.
+        output.ensureRoom(512 + 4 * record.bytes.count)
+        rawUnchecked("{\"frame\":")
+        decimalUnchecked(UInt64(max(0, record.frame)))
+        rawUnchecked(record.direction == .out ? ",\"direction\":\"out\",\"endpoint\":" : ",\"direction\":\"in\",\"endpoint\":")
+        decimalUnchecked(UInt64(record.endpoint))
+        rawUnchecked(",\"message\":\"")
+        rawUnchecked(CCIDMessageTypes.name(record.messageType, interrupt: record.pipe == .interrupt))
+        rawUnchecked("\",\"bMessageType\":")
+        decimalUnchecked(UInt64(record.messageType))
+        if record.pipe == .bulk, record.bytes.count >= 10 {
+            let b = record.bytes
+            rawUnchecked(",\"dwLength\":")
+            decimalUnchecked(UInt64(b[1]) | UInt64(b[2]) << 8 | UInt64(b[3]) << 16 | UInt64(b[4]) << 24)
+            rawUnchecked(",\"bSlot\":")
+            decimalUnchecked(UInt64(b[5]))
+            rawUnchecked(",\"bSeq\":")
+            decimalUnchecked(UInt64(b[6]))
             if record.isReply {
-                number("bStatus", header.specific.0)
-                number("bError", header.specific.1)
+                rawUnchecked(",\"bStatus\":")
+                decimalUnchecked(UInt64(b[7]))
+                rawUnchecked(",\"bError\":")
+                decimalUnchecked(UInt64(b[8]))
             }
-            if record.direction == .out, header.bMessageType == CCIDMessageTypes.xfrBlock,
-               let apdu = APDUFields(record.payload) {
+            if record.direction == .out, b[0] == CCIDMessageTypes.xfrBlock, let apdu = APDUFields(record.payload) {
                 writeAPDU(apdu)
             }
-            if record.answersXfrBlock, record.payload.count >= 2 {
-                number("SW1", record.payload[record.payload.endIndex - 2])
-                number("SW2", record.payload[record.payload.endIndex - 1])
+            if record.answersXfrBlock, b.count >= 12 {
+                rawUnchecked(",\"SW1\":")
+                decimalUnchecked(UInt64(b[b.count - 2]))
+                rawUnchecked(",\"SW2\":")
+                decimalUnchecked(UInt64(b[b.count - 1]))
             }
+            rawUnchecked(record.truncated ? ",\"truncated\":true}\n" : "}\n")
         } else {
-            hex("data", record.bytes)
+            rawUnchecked(",\"data\":\"")
+            hexUnchecked(record.bytes)
+            rawUnchecked(record.truncated ? "\",\"truncated\":true}\n" : "\"}\n")
         }
-        if record.truncated { bool("truncated", true) }
-        endObject()
-        endLine()
     }
 
     private mutating func writeAPDU(_ apdu: APDUFields) {
-        key("apdu")
-        beginObject()
-        number("CLA", apdu.cla)
-        number("INS", apdu.ins)
-        number("P1", apdu.p1)
-        number("P2", apdu.p2)
-        if let lc = apdu.lc { number("Lc", lc) } else { null("Lc") }
-        if let le = apdu.le { number("Le", le) } else { null("Le") }
-        hex("data", apdu.data)
-        endObject()
+        rawUnchecked(",\"apdu\":{\"CLA\":")
+        decimalUnchecked(UInt64(apdu.cla))
+        rawUnchecked(",\"INS\":")
+        decimalUnchecked(UInt64(apdu.ins))
+        rawUnchecked(",\"P1\":")
+        decimalUnchecked(UInt64(apdu.p1))
+        rawUnchecked(",\"P2\":")
+        decimalUnchecked(UInt64(apdu.p2))
+        if let lc = apdu.lc {
+            rawUnchecked(",\"Lc\":")
+            decimalUnchecked(UInt64(lc))
+        } else {
+            rawUnchecked(",\"Lc\":null")
+        }
+        if let le = apdu.le {
+            rawUnchecked(",\"Le\":")
+            decimalUnchecked(UInt64(le))
+        } else {
+            rawUnchecked(",\"Le\":null")
+        }
+        rawUnchecked(",\"data\":\"")
+        hexUnchecked(apdu.data)
+        rawUnchecked("\"}")
     }
 }

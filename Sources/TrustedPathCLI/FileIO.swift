@@ -46,15 +46,20 @@ struct OutputBuffer {
 
     mutating func flush() {
         guard !bytes.isEmpty else { return }
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(STDOUT_FILENO, raw.baseAddress! + offset, raw.count - offset)
-                if n <= 0 { if errno == EINTR { continue }; return }
-                offset += n
-            }
-        }
+        bytes.withUnsafeBytes(writeStandardOutput)
         bytes.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Writes all of `raw` to standard output, retrying short writes.
+func writeStandardOutput(_ raw: UnsafeRawBufferPointer) {
+    guard let base = raw.baseAddress else { return }
+    var offset = 0
+    while offset < raw.count {
+        let n = write(STDOUT_FILENO, base + offset, raw.count - offset)
+        if n < 0, errno == EINTR { continue }
+        if n <= 0 { return }
+        offset += n
     }
 }
 

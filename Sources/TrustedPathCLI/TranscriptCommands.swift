@@ -37,8 +37,8 @@ struct TranscriptCommand: AsyncParsableCommand {
                 case .message(let record):
                     if json {
                         writer.write(record)
-                        if writer.buffer.count >= 1 << 16 {
-                            out.append(bytes: writer.buffer)
+                        if writer.output.count >= 1 << 16 {
+                            writer.output.withBytes(writeStandardOutput)
                             writer.reset()
                         }
                     } else {
@@ -57,8 +57,8 @@ struct TranscriptCommand: AsyncParsableCommand {
                 failure = error
             }
             decoder.finish(emit: emit)
-            out.append(bytes: writer.buffer)
             out.flush()
+            writer.output.withBytes(writeStandardOutput)
             if let failure { throw CLIError("\(file): \(failure)") }
         }
     }
