@@ -68,6 +68,8 @@ let package = Package(
         .testTarget(name: "CCIDReaderTests", dependencies: ["CCIDReader", "CCID", "APDU", "USBLink", "Transcript", "TestSupport"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "CCID", "APDU", "USBLink"]),
         .testTarget(name: "StackTests", dependencies: ["CCIDReader", "Simulator", "CCID", "APDU", "USBLink", "Transcript", "TestSupport"]),
+        // Runs the built `trustedpath` binary: the command-line contracts (JSON keys, exit codes).
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "SystemTests", dependencies: ["LibUSBLink", "USBLink", "Transcript", "CUMockdev"],
                     resources: [.copy("Fixtures")]),
     ]

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The command-line contracts the issues name: JSON keys, one object a line, input order,
+/// and a non-zero exit status for bad input.
+@Suite struct CLIContractTests {
+    static let tcosATR = "3B BF 96 00 81 31 FE 5D 00 64 04 11 03 01 31 C0 73 F7 01 D0 00 90 00 7D"
+
+    @Test func atrJSONForTheTCOSCard() throws {
+        let result = try CommandRunner.run(["atr", "--json", Self.tcosATR.replacingOccurrences(of: " ", with: "")])
+        #expect(result.status == 0)
+        let atr = try #require(result.jsonLines.first)
+        #expect(atr["TS"] as? Int == 0x3B && atr["T0"] as? Int == 0xBF)
+        #expect((atr["TA"] as? [Any])?.count == 3)
+        #expect((atr["TA"] as? [Any])?.first as? Int == 0x96)
+        #expect((atr["TC"] as? [Any])?.first is NSNull)
+        #expect(atr["historicalBytes"] as? String == "00640411030131c073f701d0009000")
+        #expect(atr["TCK"] as? Int == 0x7D && atr["tckValid"] as? Bool == true)
+        #expect(atr["protocols"] as? [Int] == [1])
+        #expect(atr["Fi"] as? Int == 512 && atr["Di"] as? Int == 32)
+    }
+
+    @Test func atrReadsStdinInOrderAndFailsOnABadOne() throws {
+        let result = try CommandRunner.run(["atr", "--json"], stdin: "3B 02 14 50\n3C 00\n" + Self.tcosATR + "\n")
+        #expect(result.status != 0)
+        let lines = result.jsonLines
+        #expect(lines.count == 3)
+        #expect(lines[0]["Fi"] as? Int == 372 && lines[0]["Di"] as? Int == 1)
+        #expect(lines[1]["error"] is String)
+        #expect(lines[2]["T0"] as? Int == 0xBF)
+    }
+
+    @Test func descriptorJSONHasTheSpecKeysInOrder() throws {
+        let acr122u = "36210001000703000000a00f0000a00f000000002a000090d0030000f70000000000000000000000300001000f010000000000000001"
+        let result = try CommandRunner.run(["ccid", "descriptor", "--json", acr122u])
+        #expect(result.status == 0)
+        let keys = ["bcdCCID", "bMaxSlotIndex", "bVoltageSupport", "dwProtocols", "dwDefaultClock", "dwMaximumClock",
+                    "bNumClockSupported", "dwDataRate", "dwMaxDataRate", "bNumDataRatesSupported", "dwMaxIFSD",
+                    "dwSynchProtocols", "dwMechanical", "dwFeatures", "dwMaxCCIDMessageLength", "bClassGetResponse",
+                    "bClassEnvelope", "wLcdLayout", "bPINSupport", "bMaxCCIDBusySlots", "exchangeLevel"]
+        let line = try #require(result.lines.first)
+        let order = keys.compactMap { line.range(of: "\"\($0)\":")?.lowerBound }
+        #expect(order.count == keys.count && order == order.sorted())
+        let object = try #require(result.jsonLines.first)
+        #expect(object["dwMaxIFSD"] as? Int == 247)
+        #expect(object["dwFeatures"] as? Int == 0x0001_0030)
+        #expect(object["exchangeLevel"] as? String == "tpdu")
+    }
+
+    @Test func decodeJSONOfTheSampleCapture() throws {
+        let result = try CommandRunner.run(["transcript", "decode", "--json",
+                                            Fixture.url("captures/emv-reader-usbmon.pcap").path])
+        #expect(result.status == 0)
+        let lines = result.jsonLines
+        #expect(lines.count == 426)
+        let first = try #require(lines.first)
+        #expect(first["frame"] as? Int == 13)
+        #expect(first["direction"] as? String == "out")
+        #expect(first["endpoint"] as? Int == 2)
+        #expect(first["bMessageType"] as? Int == 0x63)
+        #expect(first["dwLength"] as? Int == 0 && first["bSlot"] as? Int == 0 && first["bSeq"] as? Int == 34)
+    }
+
+    @Test func decodeOfADamagedCaptureKeepsWhatItReadAndNamesTheOffset() throws {
+        let whole = try Fixture.bytes("captures/emv-reader-usbmon.pcap")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cut-\(UUID().uuidString).pcap")
+        defer { try? FileManager.default.removeItem(at: path) }
+        try Data(whole.prefix(40_000)).write(to: path)
+        let result = try CommandRunner.run(["transcript", "decode", "--json", path.path])
+        #expect(result.status != 0)
+        #expect(result.jsonLines.count > 100)
+        #expect(result.stderr.contains("offset"))
+    }
+
+    @Test func decodeOfAFileThatIsNotACapture() throws {
+        let result = try CommandRunner.run(["transcript", "decode", Fixture.url("README.md").path])
+        #expect(result.status != 0)
+        #expect(!result.stderr.isEmpty)
+        #expect(result.stdout.isEmpty)
+    }
+}
