@@ -18,6 +18,9 @@ let package = Package(
         .library(name: "CaptureDecoder", targets: ["CaptureDecoder"]),
         .library(name: "CCIDReader", targets: ["CCIDReader"]),
         .library(name: "Simulator", targets: ["Simulator"]),
+        .library(name: "TCOS", targets: ["TCOS"]),
+        .library(name: "PCSC", targets: ["PCSC"]),
+        .library(name: "VPCDBridge", targets: ["VPCDBridge"]),
         .executable(name: "trustedpath", targets: ["TrustedPathCLI"]),
         .executable(name: "trustedpathd", targets: ["TrustedPathDaemon"]),
     ],
@@ -46,11 +49,15 @@ let package = Package(
         .target(name: "CaptureDecoder", dependencies: ["Transcript", "CCID"], swiftSettings: strict),
         .target(name: "CCIDReader", dependencies: ["TrustedPathCore", "USBLink", "CCID", "APDU"],
                 swiftSettings: strict),
-        .target(name: "Simulator", dependencies: ["TrustedPathCore", "USBLink", "CCID", "APDU"],
+        .target(name: "Simulator", dependencies: ["TrustedPathCore", "USBLink", "CCID", "APDU", "TCOS"],
                 swiftSettings: strict),
+        .target(name: "TCOS", dependencies: ["TrustedPathCore", "APDU"], swiftSettings: strict),
+        .target(name: "PCSC", dependencies: ["TrustedPathCore", "APDU", "CPCSCLite"], swiftSettings: strict),
+        .target(name: "VPCDBridge", dependencies: ["TrustedPathCore"], swiftSettings: strict),
 
         .executableTarget(name: "TrustedPathCLI", dependencies: [
             "Transcript", "CaptureDecoder", "CCID", "APDU", "USBLink", "LibUSBLink", "CCIDReader", "Simulator",
+            "TCOS", "PCSC", "VPCDBridge",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "TrustedPathDaemon", dependencies: [
@@ -68,6 +75,10 @@ let package = Package(
         .testTarget(name: "CCIDReaderTests", dependencies: ["CCIDReader", "CCID", "APDU", "USBLink", "Transcript", "TestSupport"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "CCID", "APDU", "USBLink"]),
         .testTarget(name: "StackTests", dependencies: ["CCIDReader", "Simulator", "CCID", "APDU", "USBLink", "Transcript", "TestSupport"]),
+        .testTarget(name: "TCOSTests", dependencies: ["TCOS", "APDU", "Simulator", "TestSupport"]),
+        // The PC/SC tier: the real pcscd with the vpcd driver, in a namespace of its own
+        // (scripts/with-pcscd); skipped with a reason when no such pcscd is reachable.
+        .testTarget(name: "PCSCTests", dependencies: ["PCSC", "VPCDBridge", "APDU", "TCOS", "Simulator", "TestSupport"]),
         // Runs the built `trustedpath` binary: the command-line contracts (JSON keys, exit codes).
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "SystemTests", dependencies: ["LibUSBLink", "USBLink", "Transcript", "CUMockdev"],

@@ -1,0 +1,1 @@
+// PCSC: see the files of this folder.

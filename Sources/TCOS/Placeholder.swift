@@ -1,0 +1,1 @@
+// TCOS: see the files of this folder.

@@ -1,0 +1,1 @@
+// VPCDBridge: see the files of this folder.
