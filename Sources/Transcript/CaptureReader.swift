@@ -107,26 +107,26 @@ public struct CaptureReader<Source: CaptureByteSource> {
 
     var available: Int { end - start }
 
-    /// Makes `count` bytes available at `start`; false if the input ends first.
+    /// Makes `count` bytes available at `start`; false if the input ends first. The buffer
+    /// grows at most to double what actually arrived, so a lying length field in a short
+    /// file costs no big allocation.
     mutating func ensure(_ count: Int) throws(TranscriptError) -> Bool {
         if available >= count { return true }
         if sourceAtEnd { return false }
-        if count > buffer.count - start {
-            if start > 0 {
-                let live = available
-                buffer.withUnsafeMutableBytes { raw in
-                    if let base = raw.baseAddress, live > 0 {
-                        base.copyMemory(from: base + start, byteCount: live)
-                    }
+        if count > buffer.count - start, start > 0 {
+            let live = available
+            buffer.withUnsafeMutableBytes { raw in
+                if let base = raw.baseAddress, live > 0 {
+                    base.copyMemory(from: base + start, byteCount: live)
                 }
-                start = 0
-                end = live
             }
-            if count > buffer.count {
-                buffer.append(contentsOf: repeatElement(0, count: max(count, buffer.count * 2) - buffer.count))
-            }
+            start = 0
+            end = live
         }
         while available < count {
+            if end == buffer.count {
+                buffer.append(contentsOf: repeatElement(0, count: min(buffer.count, count - buffer.count)))
+            }
             let from = end
             let got: Int
             do {
