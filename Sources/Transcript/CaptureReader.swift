@@ -11,7 +11,10 @@ import TrustedPathCore
 ///
 /// `next()` never traps on any input and always progresses. After it throws, the reader is
 /// stopped and returns nil; packets returned before the error stay valid.
-public struct CaptureReader<Source: CaptureByteSource> {
+/// Not generic on purpose: the source is asked for bytes once per buffer fill, so dynamic
+/// dispatch there costs nothing, while a generic reader used from another module would run
+/// unspecialized (metadata lookups and value witnesses for every packet).
+public struct CaptureReader {
     /// The largest packet record accepted; usbmon's own limit is far below it, so a larger
     /// length is corruption, and refusing it keeps a bad length field from allocating.
     public static var maxPacketBytes: Int { 16 << 20 }
@@ -31,7 +34,7 @@ public struct CaptureReader<Source: CaptureByteSource> {
         var unitsPerSecond: UInt64
     }
 
-    var source: Source
+    var source: any CaptureByteSource
     var buffer: [UInt8]
     var start = 0
     var end = 0
@@ -50,7 +53,7 @@ public struct CaptureReader<Source: CaptureByteSource> {
     /// The container found at the start of the input; nil before the first `next()`.
     public private(set) var format: CaptureFormat?
 
-    public init(_ source: Source, bufferSize: Int = 1 << 18) {
+    public init(_ source: some CaptureByteSource, bufferSize: Int = 1 << 18) {
         self.source = source
         self.buffer = [UInt8](repeating: 0, count: max(64, bufferSize))
     }
@@ -288,10 +291,11 @@ public struct CaptureReader<Source: CaptureByteSource> {
     }
 }
 
-extension CaptureReader: Sendable where Source: Sendable {}
-
-extension CaptureReader where Source == ArrayByteSource {
-    public init(bytes: [UInt8]) { self.init(ArrayByteSource(bytes)) }
+extension CaptureReader {
+    /// A reader over bytes in memory; its buffer is no larger than the input.
+    public init(bytes: [UInt8]) {
+        self.init(ArrayByteSource(bytes), bufferSize: min(1 << 18, bytes.count))
+    }
 
     /// Every packet of an in-memory capture; throws at the first error.
     public static func readAll(_ bytes: [UInt8]) throws(TranscriptError) -> [CapturedPacket] {
