@@ -248,29 +248,30 @@ public struct CaptureReader {
         let from = start + at
         switch linkType {
         case 189, 220:
-            let result = buffer.withUnsafeBytes { raw in
-                UsbmonHeader.decode(UnsafeRawBufferPointer(rebasing: raw[from..<(from + length)]),
-                                    mmapped: linkType == 220, bigEndian: bigEndian)
+            let packet: UsbmonPacket
+            do {
+                packet = try buffer.withUnsafeBytes { raw throws(DecodeFailure) in
+                    try UsbmonHeader.decode(UnsafeRawBufferPointer(rebasing: raw[from..<(from + length)]),
+                                            mmapped: linkType == 220, bigEndian: bigEndian)
+                }
+            } catch {
+                throw TranscriptError(.malformedPacket, (error as? DecodeFailure)?.reason ?? "\(error)",
+                                      offset: offset, frame: frame)
             }
-            switch result {
-            case .success(let packet):
-                if let held = folder.flush() { ready.append(held) }
-                let captured = CapturedPacket(frame: frame, offset: offset, packet: packet)
-                if ready.isEmpty { return captured }
-                ready.append(captured)
-                return nil
-            case .failure(let failure):
-                throw TranscriptError(.malformedPacket, failure.reason, offset: offset, frame: frame)
-            }
+            if let held = folder.flush() { ready.append(held) }
+            let captured = CapturedPacket(frame: frame, offset: offset, packet: packet)
+            if ready.isEmpty { return captured }
+            ready.append(captured)
+            return nil
         case 249:
-            let result = buffer.withUnsafeBytes { raw in
-                USBPcapRecord.decode(UnsafeRawBufferPointer(rebasing: raw[from..<(from + length)]))
-            }
             let record: USBPcapRecord
-            switch result {
-            case .success(let r): record = r
-            case .failure(let failure):
-                throw TranscriptError(.malformedPacket, failure.reason, offset: offset, frame: frame)
+            do {
+                record = try buffer.withUnsafeBytes { raw throws(DecodeFailure) in
+                    try USBPcapRecord.decode(UnsafeRawBufferPointer(rebasing: raw[from..<(from + length)]))
+                }
+            } catch {
+                throw TranscriptError(.malformedPacket, (error as? DecodeFailure)?.reason ?? "\(error)",
+                                      offset: offset, frame: frame)
             }
             guard let type = record.transferType else { return nil }
             if type == .control {
