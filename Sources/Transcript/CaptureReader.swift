@@ -258,9 +258,9 @@ public struct CaptureReader {
                 throw TranscriptError(.malformedPacket, (error as? DecodeFailure)?.reason ?? "\(error)",
                                       offset: offset, frame: frame)
             }
-            if let held = folder.flush() { ready.append(held) }
             let captured = CapturedPacket(frame: frame, offset: offset, packet: packet)
-            if ready.isEmpty { return captured }
+            if folder.held == nil, ready.isEmpty { return captured }
+            if let held = folder.flush() { ready.append(held) }
             ready.append(captured)
             return nil
         case 249:
