@@ -91,4 +91,17 @@ import TrustedPathCore
         #expect(p[5].urbID == 8 && p[5].data == [3, 4, 5])
         #expect(p[6].urbID == 9 && p[6].event == .submission)
     }
+
+    @Test func heldControlStageIsHandedOutBeforeAnError() throws {
+        var b = PcapngBuilder(bigEndian: false)
+        b.sectionHeader()
+        b.interface(linkType: 249)
+        let setupIn: [UInt8] = [0x80, 0x06, 0x00, 0x01, 0x00, 0x00, 0x12, 0x00]
+        b.enhancedPacket(interface: 0, timestamp: 1, Self.usbpcap(irp: 6, completion: false, endpoint: 0x80, transfer: 2, stage: 0, data: setupIn))
+        let cut = b.bytes.count
+        b.enhancedPacket(interface: 0, timestamp: 2, Self.usbpcap(irp: 6, completion: true, endpoint: 0x80, transfer: 2, stage: 3, data: [1]))
+        let (packets, error) = CaptureReader.readPrefix(Array(b.bytes.dropLast(3)))
+        #expect(packets.map(\.packet.setup) == [setupIn])
+        #expect(error?.code == .truncated && error?.offset == cut && error?.frame == 2)
+    }
 }
