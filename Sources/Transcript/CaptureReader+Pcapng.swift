@@ -7,7 +7,16 @@ extension CaptureReader {
     mutating func readBlock() throws(TranscriptError) -> CapturedPacket? {
         let offset = consumed
         guard try ensure(12) else {
-            if available == 0 { endOfInput(); return nil }
+            if available == 0 {
+                if !decodedAny, let linkType = skippedLinkType {
+                    state = .stopped
+                    throw TranscriptError(.unsupportedLinkType,
+                        "no USB packets: the capture holds \(USBLinkType.name(linkType)) packets; capture a usbmon interface (tshark -i usbmonN) or USBPcap",
+                        offset: offset)
+                }
+                endOfInput()
+                return nil
+            }
             let type = available >= 4 ? fields { RawFields(base: $0.base, bigEndian: sectionBigEndian).u32(0) } : 0
             throw TranscriptError(.truncated, "pcapng block header needs 12 bytes, \(available) present",
                                   offset: offset, frame: Self.isPacketBlock(type) ? frame + 1 : nil)

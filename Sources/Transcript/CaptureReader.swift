@@ -49,6 +49,10 @@ public struct CaptureReader {
     var ready: [CapturedPacket] = []
     var readyIndex = 0
     var deferredError: TranscriptError?
+    /// A pcapng whose packets are all of other link types is not a USB capture; saying so
+    /// beats returning nothing.
+    var decodedAny = false
+    var skippedLinkType: UInt32?
 
     /// The container found at the start of the input; nil before the first `next()`.
     public private(set) var format: CaptureFormat?
@@ -246,6 +250,7 @@ public struct CaptureReader {
         throws(TranscriptError) -> CapturedPacket?
     {
         let from = start + at
+        if linkType == 189 || linkType == 220 || linkType == 249 { decodedAny = true }
         switch linkType {
         case 189, 220:
             let packet: UsbmonPacket
@@ -287,6 +292,7 @@ public struct CaptureReader {
             ready.append(captured)
             return nil
         default:
+            if !decodedAny { skippedLinkType = linkType }
             return nil
         }
     }

@@ -82,6 +82,12 @@ import TrustedPathCore
         let linkError = CaptureReader.readPrefix(ethernet).error
         #expect(linkError?.code == .unsupportedLinkType)
         #expect(linkError?.description.contains("ETHERNET") == true)
+        var ethernetNG = PcapngBuilder(bigEndian: false)
+        ethernetNG.sectionHeader()
+        ethernetNG.interface(linkType: 1)
+        ethernetNG.enhancedPacket(interface: 0, timestamp: 0, [1, 2, 3])
+        let ngError = CaptureReader.readPrefix(ethernetNG.bytes).error
+        #expect(ngError?.code == .unsupportedLinkType && ngError?.description.contains("ETHERNET") == true)
     }
 
     @Test func randomBytesNeverTrap() {
