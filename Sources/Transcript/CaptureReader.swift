@@ -11,6 +11,7 @@ import TrustedPathCore
 ///
 /// `next()` never traps on any input and always progresses. After it throws, the reader is
 /// stopped and returns nil; packets returned before the error stay valid.
+///
 /// Not generic on purpose: the source is asked for bytes once per buffer fill, so dynamic
 /// dispatch there costs nothing, while a generic reader used from another module would run
 /// unspecialized (metadata lookups and value witnesses for every packet).
