@@ -87,11 +87,12 @@ public struct CaptureReader {
                 case .fileHeader:
                     try readFileHeader()
                 case .pcap(let linkType, let bigEndian, let nanoseconds):
-                    if let packet = try readPcapRecord(linkType, bigEndian, nanoseconds) {
-                        return packet
-                    }
+                    // Returned as the optional it is: unwrapping would copy the packet.
+                    let packet = try readPcapRecord(linkType, bigEndian, nanoseconds)
+                    if packet != nil { return packet }
                 case .pcapng:
-                    if let packet = try readBlock() { return packet }
+                    let packet = try readBlock()
+                    if packet != nil { return packet }
                 }
             } catch {
                 // A control transfer being folded was complete up to here: hand it out first.
