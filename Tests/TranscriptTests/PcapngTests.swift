@@ -104,4 +104,17 @@ import TrustedPathCore
         #expect(packets.map(\.packet.setup) == [setupIn])
         #expect(error?.code == .truncated && error?.offset == cut && error?.frame == 2)
     }
+
+    @Test func usbpcapInPlainNanosecondPcap() throws {
+        var file: [UInt8] = []
+        file.appendLE32(0xA1B2_3C4D); file.appendLE16(2); file.appendLE16(4)
+        file.appendLE32(0); file.appendLE32(0); file.appendLE32(65535); file.appendLE32(249)
+        let record = Self.usbpcap(irp: 3, completion: false, endpoint: 0x02, transfer: 3, data: [0x6F, 0, 1])
+        file.appendLE32(100); file.appendLE32(123_456_789)
+        file.appendLE32(UInt32(record.count)); file.appendLE32(UInt32(record.count))
+        file += record
+        let p = try #require(try CaptureReader.readAll(file).first?.packet)
+        #expect(p.seconds == 100 && p.microseconds == 123_456)
+        #expect(p.event == .submission && p.status == -115 && p.data == [0x6F, 0, 1] && p.length == 3)
+    }
 }
