@@ -7,9 +7,19 @@ extension CaptureReader {
     mutating func readBlock() throws(TranscriptError) -> CapturedPacket? {
         let offset = consumed
         guard try ensure(12) else {
-            if available == 0 { endOfInput(); return nil }
+            if available == 0 {
+                if !decodedAny, let linkType = skippedLinkType {
+                    state = .stopped
+                    throw TranscriptError(.unsupportedLinkType,
+                        "no USB packets: the capture holds \(USBLinkType.name(linkType)) packets; capture a usbmon interface (tshark -i usbmonN) or USBPcap",
+                        offset: offset)
+                }
+                endOfInput()
+                return nil
+            }
+            let type = available >= 4 ? fields { RawFields(base: $0.base, bigEndian: sectionBigEndian).u32(0) } : 0
             throw TranscriptError(.truncated, "pcapng block header needs 12 bytes, \(available) present",
-                                  offset: offset, frame: frame + 1)
+                                  offset: offset, frame: Self.isPacketBlock(type) ? frame + 1 : nil)
         }
         // The section header's type is a palindrome; its byte-order magic sets the order
         // of everything up to the next section header.
@@ -33,7 +43,7 @@ extension CaptureReader {
                 "block length \(total) is not a multiple of 4 in 12...\(Self.maxBlockBytes); the file is corrupt",
                 offset: offset)
         }
-        let isPacket = type == 6 || type == 3 || type == 2
+        let isPacket = Self.isPacketBlock(type)
         guard try ensure(total) else {
             throw TranscriptError(.truncated, "pcapng block of \(total) bytes, \(available) present",
                                   offset: offset, frame: isPacket ? frame + 1 : nil)
@@ -94,6 +104,8 @@ extension CaptureReader {
         consume(total)
         return packet
     }
+
+    private static func isPacketBlock(_ type: UInt32) -> Bool { type == 6 || type == 3 || type == 2 }
 
     private func interface(_ id: Int, offset: Int) throws(TranscriptError) -> Interface {
         guard id < interfaces.count else {

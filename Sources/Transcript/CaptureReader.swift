@@ -11,7 +11,11 @@ import TrustedPathCore
 ///
 /// `next()` never traps on any input and always progresses. After it throws, the reader is
 /// stopped and returns nil; packets returned before the error stay valid.
-public struct CaptureReader<Source: CaptureByteSource> {
+///
+/// Not generic on purpose: the source is asked for bytes once per buffer fill, so dynamic
+/// dispatch there costs nothing, while a generic reader used from another module would run
+/// unspecialized (metadata lookups and value witnesses for every packet).
+public struct CaptureReader {
     /// The largest packet record accepted; usbmon's own limit is far below it, so a larger
     /// length is corruption, and refusing it keeps a bad length field from allocating.
     public static var maxPacketBytes: Int { 16 << 20 }
@@ -31,7 +35,7 @@ public struct CaptureReader<Source: CaptureByteSource> {
         var unitsPerSecond: UInt64
     }
 
-    var source: Source
+    var source: any CaptureByteSource
     var buffer: [UInt8]
     var start = 0
     var end = 0
@@ -46,11 +50,15 @@ public struct CaptureReader<Source: CaptureByteSource> {
     var ready: [CapturedPacket] = []
     var readyIndex = 0
     var deferredError: TranscriptError?
+    /// A pcapng whose packets are all of other link types is not a USB capture; saying so
+    /// beats returning nothing.
+    var decodedAny = false
+    var skippedLinkType: UInt32?
 
     /// The container found at the start of the input; nil before the first `next()`.
     public private(set) var format: CaptureFormat?
 
-    public init(_ source: Source, bufferSize: Int = 1 << 18) {
+    public init(_ source: some CaptureByteSource, bufferSize: Int = 1 << 18) {
         self.source = source
         self.buffer = [UInt8](repeating: 0, count: max(64, bufferSize))
     }
@@ -79,11 +87,12 @@ public struct CaptureReader<Source: CaptureByteSource> {
                 case .fileHeader:
                     try readFileHeader()
                 case .pcap(let linkType, let bigEndian, let nanoseconds):
-                    if let packet = try readPcapRecord(linkType, bigEndian, nanoseconds) {
-                        return packet
-                    }
+                    // Returned as the optional it is: unwrapping would copy the packet.
+                    let packet = try readPcapRecord(linkType, bigEndian, nanoseconds)
+                    if packet != nil { return packet }
                 case .pcapng:
-                    if let packet = try readBlock() { return packet }
+                    let packet = try readBlock()
+                    if packet != nil { return packet }
                 }
             } catch {
                 // A control transfer being folded was complete up to here: hand it out first.
@@ -107,26 +116,26 @@ public struct CaptureReader<Source: CaptureByteSource> {
 
     var available: Int { end - start }
 
-    /// Makes `count` bytes available at `start`; false if the input ends first.
+    /// Makes `count` bytes available at `start`; false if the input ends first. The buffer
+    /// grows at most to double what actually arrived, so a lying length field in a short
+    /// file costs no big allocation.
     mutating func ensure(_ count: Int) throws(TranscriptError) -> Bool {
         if available >= count { return true }
         if sourceAtEnd { return false }
-        if count > buffer.count - start {
-            if start > 0 {
-                let live = available
-                buffer.withUnsafeMutableBytes { raw in
-                    if let base = raw.baseAddress, live > 0 {
-                        base.copyMemory(from: base + start, byteCount: live)
-                    }
+        if count > buffer.count - start, start > 0 {
+            let live = available
+            buffer.withUnsafeMutableBytes { raw in
+                if let base = raw.baseAddress, live > 0 {
+                    base.copyMemory(from: base + start, byteCount: live)
                 }
-                start = 0
-                end = live
             }
-            if count > buffer.count {
-                buffer.append(contentsOf: repeatElement(0, count: max(count, buffer.count * 2) - buffer.count))
-            }
+            start = 0
+            end = live
         }
         while available < count {
+            if end == buffer.count {
+                buffer.append(contentsOf: repeatElement(0, count: min(buffer.count, count - buffer.count)))
+            }
             let from = end
             let got: Int
             do {
@@ -243,31 +252,33 @@ public struct CaptureReader<Source: CaptureByteSource> {
         throws(TranscriptError) -> CapturedPacket?
     {
         let from = start + at
+        if linkType == 189 || linkType == 220 || linkType == 249 { decodedAny = true }
         switch linkType {
         case 189, 220:
-            let result = buffer.withUnsafeBytes { raw in
-                UsbmonHeader.decode(UnsafeRawBufferPointer(rebasing: raw[from..<(from + length)]),
-                                    mmapped: linkType == 220, bigEndian: bigEndian)
+            let packet: UsbmonPacket
+            do {
+                packet = try buffer.withUnsafeBytes { raw throws(DecodeFailure) in
+                    try UsbmonHeader.decode(UnsafeRawBufferPointer(rebasing: raw[from..<(from + length)]),
+                                            mmapped: linkType == 220, bigEndian: bigEndian)
+                }
+            } catch {
+                throw TranscriptError(.malformedPacket, (error as? DecodeFailure)?.reason ?? "\(error)",
+                                      offset: offset, frame: frame)
             }
-            switch result {
-            case .success(let packet):
-                if let held = folder.flush() { ready.append(held) }
-                let captured = CapturedPacket(frame: frame, offset: offset, packet: packet)
-                if ready.isEmpty { return captured }
-                ready.append(captured)
-                return nil
-            case .failure(let failure):
-                throw TranscriptError(.malformedPacket, failure.reason, offset: offset, frame: frame)
-            }
+            let captured = CapturedPacket(frame: frame, offset: offset, packet: packet)
+            if folder.held == nil, ready.isEmpty { return captured }
+            if let held = folder.flush() { ready.append(held) }
+            ready.append(captured)
+            return nil
         case 249:
-            let result = buffer.withUnsafeBytes { raw in
-                USBPcapRecord.decode(UnsafeRawBufferPointer(rebasing: raw[from..<(from + length)]))
-            }
             let record: USBPcapRecord
-            switch result {
-            case .success(let r): record = r
-            case .failure(let failure):
-                throw TranscriptError(.malformedPacket, failure.reason, offset: offset, frame: frame)
+            do {
+                record = try buffer.withUnsafeBytes { raw throws(DecodeFailure) in
+                    try USBPcapRecord.decode(UnsafeRawBufferPointer(rebasing: raw[from..<(from + length)]))
+                }
+            } catch {
+                throw TranscriptError(.malformedPacket, (error as? DecodeFailure)?.reason ?? "\(error)",
+                                      offset: offset, frame: frame)
             }
             guard let type = record.transferType else { return nil }
             if type == .control {
@@ -283,15 +294,17 @@ public struct CaptureReader<Source: CaptureByteSource> {
             ready.append(captured)
             return nil
         default:
+            if !decodedAny { skippedLinkType = linkType }
             return nil
         }
     }
 }
 
-extension CaptureReader: Sendable where Source: Sendable {}
-
-extension CaptureReader where Source == ArrayByteSource {
-    public init(bytes: [UInt8]) { self.init(ArrayByteSource(bytes)) }
+extension CaptureReader {
+    /// A reader over bytes in memory; its buffer is no larger than the input.
+    public init(bytes: [UInt8]) {
+        self.init(ArrayByteSource(bytes), bufferSize: min(1 << 18, bytes.count))
+    }
 
     /// Every packet of an in-memory capture; throws at the first error.
     public static func readAll(_ bytes: [UInt8]) throws(TranscriptError) -> [CapturedPacket] {

@@ -27,7 +27,7 @@ struct RawFields {
 
     /// A copy of `count` bytes at `at`; the one allocation a packet costs.
     @inline(__always) func bytes(_ at: Int, _ count: Int) -> [UInt8] {
-        guard count > 0 else { return [] }
-        return Array(UnsafeRawBufferPointer(rebasing: base[at..<(at + count)]))
+        guard count > 0, let source = base.baseAddress else { return [] }
+        return Array(UnsafeBufferPointer(start: (source + at).assumingMemoryBound(to: UInt8.self), count: count))
     }
 }

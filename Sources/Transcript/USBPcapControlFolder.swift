@@ -19,9 +19,12 @@ struct USBPcapControlFolder {
             let p = h.packet.packet
             let sameTransfer = p.urbID == record.irpID && p.bus == record.bus
                 && p.device == UInt8(truncatingIfNeeded: record.device)
-            if sameTransfer, !record.isCompletion, p.event == .submission, stage == .data {
-                // OUT data stage: belongs to the held setup submission.
+            if sameTransfer, !record.isCompletion, p.event == .submission, h.stage == .setup,
+               stage == .data {
+                // OUT data stage: belongs to the held setup submission. One merge only, so
+                // a crafted file cannot grow a held packet without bound.
                 h.packet.packet.data += record.data
+                h.stage = .data
                 held = h
                 return []
             }

@@ -21,34 +21,34 @@ struct USBPcapRecord {
 
     static let baseSize = 27
 
-    static func decode(_ record: UnsafeRawBufferPointer) -> Result<USBPcapRecord, DecodeFailure> {
+    static func decode(_ record: UnsafeRawBufferPointer) throws(DecodeFailure) -> USBPcapRecord {
         guard record.count >= baseSize else {
-            return .failure(DecodeFailure(
-                "USBPcap packet of \(record.count) bytes is shorter than its \(baseSize)-byte header"))
+            throw DecodeFailure(
+                "USBPcap packet of \(record.count) bytes is shorter than its \(baseSize)-byte header")
         }
         let f = RawFields(base: record, bigEndian: false)
         let headerLength = Int(f.u16(0))
         guard headerLength >= baseSize, headerLength <= record.count else {
-            return .failure(DecodeFailure(
-                "USBPcap headerLen \(headerLength) outside \(baseSize)...\(record.count)"))
+            throw DecodeFailure(
+                "USBPcap headerLen \(headerLength) outside \(baseSize)...\(record.count)")
         }
         let transfer = f.u8(22)
         var stage: Stage? = nil
         if transfer == 2 {
             guard headerLength >= baseSize + 1 else {
-                return .failure(DecodeFailure("USBPcap control packet without its stage byte"))
+                throw DecodeFailure("USBPcap control packet without its stage byte")
             }
             guard let s = Stage(rawValue: f.u8(27)) else {
-                return .failure(DecodeFailure("USBPcap control stage \(f.u8(27)) is not 0...3"))
+                throw DecodeFailure("USBPcap control stage \(f.u8(27)) is not 0...3")
             }
             stage = s
         }
         let dataCount = min(Int(f.u32(23)), record.count - headerLength)
-        return .success(USBPcapRecord(
+        return USBPcapRecord(
             irpID: f.u64(2), usbdStatus: f.u32(10), function: f.u16(14),
             isCompletion: f.u8(16) & 1 != 0, bus: f.u16(17), device: f.u16(19),
             endpoint: f.u8(21), transferType: UsbmonPacket.TransferType(rawValue: transfer),
-            stage: stage, data: f.bytes(headerLength, dataCount)))
+            stage: stage, data: f.bytes(headerLength, dataCount))
     }
 
     /// The errno-like status usbmon would have reported for a USBD_STATUS.

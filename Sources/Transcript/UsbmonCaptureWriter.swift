@@ -36,48 +36,55 @@ public struct UsbmonCaptureWriter: Sendable {
     /// One pcap record: record header, usbmon header, data.
     public func record(_ packet: UsbmonPacket) -> [UInt8] {
         var out: [UInt8] = []
+        out.reserveCapacity(16 + headerSize + packet.data.count)
         append(packet, to: &out)
         return out
     }
 
     /// Appends one record to `out`, for writers batching many records into one write.
     public func append(_ packet: UsbmonPacket, to out: inout [UInt8]) {
-        // No reserveCapacity here: Array reserves exactly what is asked, so reserving a little
-        // more on every append would reallocate each time and make writing quadratic.
-        let captured = headerSize + packet.data.count
-        // A time before 1970 or after 2106 does not fit pcap's u32; the usbmon header
-        // keeps the full value.
-        out.appendLE32(UInt32(truncatingIfNeeded: packet.seconds))
-        out.appendLE32(UInt32(truncatingIfNeeded: packet.microseconds))
-        out.appendLE32(UInt32(truncatingIfNeeded: captured))
-        // The original length counts the whole transfer, as libpcap's usbmon capture does.
-        let original = max(UInt64(captured), UInt64(headerSize) + UInt64(packet.length))
-        out.appendLE32(UInt32(truncatingIfNeeded: min(original, UInt64(UInt32.max))))
-
-        out.appendLE64(packet.urbID)
-        out.append(packet.event.rawValue)
-        out.append(packet.transferType.rawValue)
-        out.append(packet.endpoint)
-        out.append(packet.device)
-        out.appendLE16(packet.bus)
-        // '-' = no setup packet; '=' = data present, '<' / '>' = none (IN / OUT).
-        out.append(packet.setup == nil ? 0x2D : 0)
-        out.append(!packet.data.isEmpty ? 0x3D : (packet.isIn ? 0x3C : 0x3E))
-        out.appendLE64(UInt64(bitPattern: packet.seconds))
-        out.appendLE32(UInt32(bitPattern: packet.microseconds))
-        out.appendLE32(UInt32(bitPattern: packet.status))
-        out.appendLE32(packet.length)
-        out.appendLE32(UInt32(truncatingIfNeeded: packet.data.count))
-        if let setup = packet.setup {
-            for i in 0..<8 { out.append(i < setup.count ? setup[i] : 0) }
-        } else {
-            out.append(contentsOf: repeatElement(0, count: 8))
-        }
-        if linkType == .usbLinuxMmapped {
-            out.appendLE32(UInt32(bitPattern: packet.interval))
-            out.appendLE32(UInt32(bitPattern: packet.startFrame))
-            out.appendLE32(packet.transferFlags)
-            out.appendLE32(0)   // ndesc: iso descriptors are not modelled
+        let header = headerSize
+        let captured = header + packet.data.count
+        let start = out.count
+        // Zero-fill then store fields in place: one bounds check per record, not per byte.
+        out.append(contentsOf: repeatElement(0, count: 16 + header))
+        out.withUnsafeMutableBytes { raw in
+            let r = UnsafeMutableRawBufferPointer(rebasing: raw[start...])
+            func put<T: FixedWidthInteger>(_ value: T, _ at: Int) {
+                r.storeBytes(of: value.littleEndian, toByteOffset: at, as: T.self)
+            }
+            // A time before 1970 or after 2106 does not fit pcap's u32; the usbmon header
+            // keeps the full value.
+            put(UInt32(truncatingIfNeeded: packet.seconds), 0)
+            put(UInt32(truncatingIfNeeded: packet.microseconds), 4)
+            put(UInt32(truncatingIfNeeded: captured), 8)
+            // The original length counts the whole transfer, as libpcap's usbmon capture does.
+            let original = max(UInt64(captured), UInt64(header) + UInt64(packet.length))
+            put(UInt32(truncatingIfNeeded: min(original, UInt64(UInt32.max))), 12)
+            let h = 16
+            put(packet.urbID, h)
+            r[h + 8] = packet.event.rawValue
+            r[h + 9] = packet.transferType.rawValue
+            r[h + 10] = packet.endpoint
+            r[h + 11] = packet.device
+            put(packet.bus, h + 12)
+            // '-' = no setup packet; '=' = data present, '<' / '>' = none (IN / OUT).
+            r[h + 14] = packet.setup == nil ? 0x2D : 0
+            r[h + 15] = !packet.data.isEmpty ? 0x3D : (packet.isIn ? 0x3C : 0x3E)
+            put(packet.seconds, h + 16)
+            put(packet.microseconds, h + 24)
+            put(packet.status, h + 28)
+            put(packet.length, h + 32)
+            put(UInt32(truncatingIfNeeded: packet.data.count), h + 36)
+            if let setup = packet.setup {
+                for i in 0..<min(8, setup.count) { r[h + 40 + i] = setup[i] }
+            }
+            if header == 64 {
+                put(packet.interval, h + 48)
+                put(packet.startFrame, h + 52)
+                put(packet.transferFlags, h + 56)
+                // ndesc stays 0: iso descriptors are not modelled.
+            }
         }
         out.append(contentsOf: packet.data)
     }

@@ -6,21 +6,21 @@ enum UsbmonHeader {
     static let size189 = 48
     static let size220 = 64
 
-    /// `record` is the whole captured packet. Throws only a reason; the reader adds place.
+    /// `record` is the whole captured packet. Throws only a reason; the reader adds the place.
     static func decode(_ record: UnsafeRawBufferPointer, mmapped: Bool, bigEndian: Bool)
-        -> Result<UsbmonPacket, DecodeFailure>
+        throws(DecodeFailure) -> UsbmonPacket
     {
         let headerSize = mmapped ? size220 : size189
         guard record.count >= headerSize else {
-            return .failure(DecodeFailure(
-                "usbmon packet of \(record.count) bytes is shorter than its \(headerSize)-byte header"))
+            throw DecodeFailure(
+                "usbmon packet of \(record.count) bytes is shorter than its \(headerSize)-byte header")
         }
         let f = RawFields(base: record, bigEndian: bigEndian)
         guard let event = UsbmonPacket.Event(rawValue: f.u8(8)) else {
-            return .failure(DecodeFailure("usbmon event type 0x\(Hex.encode([f.u8(8)])) is not S, C or E"))
+            throw DecodeFailure("usbmon event type 0x\(Hex.encode([f.u8(8)])) is not S, C or E")
         }
         guard let type = UsbmonPacket.TransferType(rawValue: f.u8(9)) else {
-            return .failure(DecodeFailure("usbmon transfer type \(f.u8(9)) is not 0...3"))
+            throw DecodeFailure("usbmon transfer type \(f.u8(9)) is not 0...3")
         }
         let setupPresent = f.u8(14) == 0
         var dataStart = headerSize
@@ -36,13 +36,13 @@ enum UsbmonHeader {
         }
         let lenCap = Int(f.u32(36))
         let dataCount = min(lenCap, record.count - dataStart)
-        return .success(UsbmonPacket(
+        return UsbmonPacket(
             urbID: f.u64(0), event: event, transferType: type, endpoint: f.u8(10),
             device: f.u8(11), bus: f.u16(12), seconds: f.i64(16), microseconds: f.i32(24),
             status: f.i32(28), length: f.u32(32),
             setup: setupPresent ? f.bytes(40, 8) : nil,
             data: f.bytes(dataStart, dataCount),
-            interval: interval, startFrame: startFrame, transferFlags: flags))
+            interval: interval, startFrame: startFrame, transferFlags: flags)
     }
 }
 
