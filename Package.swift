@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "CCIDReader", targets: ["CCIDReader"]),
         .library(name: "Simulator", targets: ["Simulator"]),
         .library(name: "TCOS", targets: ["TCOS"]),
+        .library(name: "Quorum", targets: ["Quorum"]),
         .library(name: "PCSC", targets: ["PCSC"]),
         .library(name: "VPCDBridge", targets: ["VPCDBridge"]),
         .executable(name: "trustedpath", targets: ["TrustedPathCLI"]),
@@ -52,12 +53,13 @@ let package = Package(
         .target(name: "Simulator", dependencies: ["TrustedPathCore", "USBLink", "CCID", "APDU", "TCOS"],
                 swiftSettings: strict),
         .target(name: "TCOS", dependencies: ["TrustedPathCore", "APDU"], swiftSettings: strict),
+        .target(name: "Quorum", dependencies: ["TrustedPathCore"], swiftSettings: strict),
         .target(name: "PCSC", dependencies: ["TrustedPathCore", "APDU", "CPCSCLite"], swiftSettings: strict),
         .target(name: "VPCDBridge", dependencies: ["TrustedPathCore"], swiftSettings: strict),
 
         .executableTarget(name: "TrustedPathCLI", dependencies: [
             "Transcript", "CaptureDecoder", "CCID", "APDU", "USBLink", "LibUSBLink", "CCIDReader", "Simulator",
-            "TCOS", "PCSC", "VPCDBridge",
+            "TCOS", "PCSC", "VPCDBridge", "Quorum",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "TrustedPathDaemon", dependencies: [
@@ -75,6 +77,7 @@ let package = Package(
         .testTarget(name: "CCIDReaderTests", dependencies: ["CCIDReader", "CCID", "APDU", "USBLink", "Transcript", "TestSupport"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "CCID", "APDU", "USBLink"]),
         .testTarget(name: "StackTests", dependencies: ["CCIDReader", "Simulator", "CCID", "APDU", "USBLink", "Transcript", "TestSupport"]),
+        .testTarget(name: "QuorumTests", dependencies: ["Quorum", "TrustedPathCore", "TestSupport"]),
         .testTarget(name: "TCOSTests", dependencies: ["TCOS", "APDU", "Simulator", "TestSupport"]),
         // The PC/SC tier: the real pcscd with the vpcd driver, in a namespace of its own
         // (scripts/with-pcscd); skipped with a reason when no such pcscd is reachable.

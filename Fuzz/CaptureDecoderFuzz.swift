@@ -5,7 +5,7 @@
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    let (packets, _) = CaptureReader<ArrayByteSource>.readPrefix(bytes)
+    let (packets, _) = CaptureReader.readPrefix(bytes)
     var decoder = CaptureCCIDDecoder(reportOtherTransfers: true)
     var writer = JSONLineWriter(capacity: 256)
     func emit(_ event: CaptureCCIDDecoder.Event) {

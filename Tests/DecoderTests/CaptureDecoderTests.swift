@@ -6,7 +6,7 @@ import Transcript
 
 /// Decodes a whole capture into JSON lines, as `trustedpath transcript decode --json` does.
 func decodeJSON(_ bytes: [UInt8]) -> (lines: [[String: Any]], error: TranscriptError?) {
-    let (packets, error) = CaptureReader<ArrayByteSource>.readPrefix(bytes)
+    let (packets, error) = CaptureReader.readPrefix(bytes)
     var decoder = CaptureCCIDDecoder()
     var writer = JSONLineWriter()
     let emit: (CaptureCCIDDecoder.Event) -> Void = { event in

@@ -23,7 +23,7 @@ import USBLink
         #expect(sink.failure == nil)
 
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        let read = try CaptureReader<ArrayByteSource>.readAll(bytes)
+        let read = try CaptureReader.readAll(bytes)
         #expect(read.map(\.packet) == memory.packets)
 
         let tshark = Process()

@@ -6,7 +6,7 @@ import USBLink
 /// The real EMV reader capture, played back through ReplayLink by a host that repeats what
 /// the original host did.
 @Suite struct RealCaptureReplayTests {
-    let captured = try! CaptureReader<ArrayByteSource>.readAll(Fixture.bytes("captures/emv-reader-usbmon.pcap"))
+    let captured = try! CaptureReader.readAll(Fixture.bytes("captures/emv-reader-usbmon.pcap"))
 
     private var link: ReplayLink {
         ReplayLink(packets: captured.map(\.packet), frames: captured.map(\.frame))
