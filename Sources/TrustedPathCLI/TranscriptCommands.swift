@@ -7,7 +7,7 @@ struct TranscriptCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "transcript",
         abstract: "Read, convert and decode USB captures (usbmon pcap/pcapng, USBPcap).",
-        subcommands: [Decode.self, Synthesize.self])
+        subcommands: [Decode.self, Text.self, Pcap.self, Synthesize.self])
 
     struct Decode: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -80,3 +80,30 @@ import TestSupport
         #expect(result.stdout.isEmpty)
     }
 }
+
+@Suite struct TranscriptConversionTests {
+    /// Capture to text to capture gives back the same packets, and the text is stable.
+    @Test func textAndPcapConvertBothWays() throws {
+        let original = Fixture.url("captures/emv-reader-usbmon.pcap").path
+        let text = try CommandRunner.run(["transcript", "text", original])
+        #expect(text.status == 0)
+        #expect(text.lines.count == 902)
+        #expect(text.lines[12].contains(" S Bo 1:2:02 st=-115 len=10 data=6300000000002200"))
+        let rebuilt = FileManager.default.temporaryDirectory.appendingPathComponent("rebuilt-\(UUID().uuidString).pcap")
+        defer { try? FileManager.default.removeItem(at: rebuilt) }
+        let back = try CommandRunner.run(["transcript", "pcap", "-", rebuilt.path], stdin: text.stdout)
+        #expect(back.status == 0, "\(back.stderr)")
+        let again = try CommandRunner.run(["transcript", "text", rebuilt.path])
+        #expect(again.stdout == text.stdout)
+        let decoded = try CommandRunner.run(["transcript", "decode", "--json", rebuilt.path])
+        let reference = try CommandRunner.run(["transcript", "decode", "--json", original])
+        #expect(decoded.stdout == reference.stdout)
+    }
+
+    @Test func aBadTextLineIsNamed() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).pcap")
+        let result = try CommandRunner.run(["transcript", "pcap", "-", out.path], stdin: "# header\n1.000000 1 S Bo 1:2:02 len=3\n")
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("line 2"))
+    }
+}
