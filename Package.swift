@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "Simulator", targets: ["Simulator"]),
         .library(name: "TCOS", targets: ["TCOS"]),
         .library(name: "Quorum", targets: ["Quorum"]),
+        .library(name: "BackupKey", targets: ["BackupKey"]),
         .library(name: "PCSC", targets: ["PCSC"]),
         .library(name: "VPCDBridge", targets: ["VPCDBridge"]),
         .executable(name: "trustedpath", targets: ["TrustedPathCLI"]),
@@ -28,6 +29,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries, found through pkg-config; scripts/bootstrap installs the providers.
@@ -54,12 +56,15 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "TCOS", dependencies: ["TrustedPathCore", "APDU"], swiftSettings: strict),
         .target(name: "Quorum", dependencies: ["TrustedPathCore"], swiftSettings: strict),
+        .target(name: "BackupKey", dependencies: [
+            "TrustedPathCore", "Quorum", .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
         .target(name: "PCSC", dependencies: ["TrustedPathCore", "APDU", "CPCSCLite"], swiftSettings: strict),
         .target(name: "VPCDBridge", dependencies: ["TrustedPathCore"], swiftSettings: strict),
 
         .executableTarget(name: "TrustedPathCLI", dependencies: [
             "Transcript", "CaptureDecoder", "CCID", "APDU", "USBLink", "LibUSBLink", "CCIDReader", "Simulator",
-            "TCOS", "PCSC", "VPCDBridge", "Quorum",
+            "TCOS", "PCSC", "VPCDBridge", "Quorum", "BackupKey",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "TrustedPathDaemon", dependencies: [
@@ -78,6 +83,7 @@ let package = Package(
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "CCID", "APDU", "USBLink"]),
         .testTarget(name: "StackTests", dependencies: ["CCIDReader", "Simulator", "CCID", "APDU", "USBLink", "Transcript", "TestSupport"]),
         .testTarget(name: "QuorumTests", dependencies: ["Quorum", "TrustedPathCore", "TestSupport"]),
+        .testTarget(name: "BackupKeyTests", dependencies: ["BackupKey", "Quorum", "TrustedPathCore"]),
         .testTarget(name: "TCOSTests", dependencies: ["TCOS", "APDU", "Simulator", "TestSupport"]),
         // The PC/SC tier: the real pcscd with the vpcd driver, in a namespace of its own
         // (scripts/with-pcscd); skipped with a reason when no such pcscd is reachable.
