@@ -58,7 +58,11 @@ public struct MemoryCard: SimulatedCard {
         let fid = UInt16(apdu.data[0]) << 8 | UInt16(apdu.data[1])
         guard files[fid] != nil else { return [0x6A, 0x82] }
         selectedFile = fid
-        return [0x90, 0x00]
+        // P2 0C: no response data. Otherwise a minimal FCP (tag 62 with the file size, 80),
+        // which makes SELECT a case 4 command: T=0 hosts then see 61xx and GET RESPONSE.
+        if apdu.p2 & 0x0C == 0x0C { return [0x90, 0x00] }
+        let size = files[fid]?.count ?? 0
+        return [0x62, 0x04, 0x80, 0x02, UInt8(truncatingIfNeeded: size >> 8), UInt8(truncatingIfNeeded: size), 0x90, 0x00]
     }
 
     private func readBinary(_ apdu: CommandAPDU) -> [UInt8] {
