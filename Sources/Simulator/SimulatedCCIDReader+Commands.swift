@@ -30,7 +30,7 @@ extension SimulatedCCIDReader {
             slots[slot].powerOff()
             send(message)
         case .getSlotStatus:
-            if slots[slot].card == nil { send(message, failed: .iccMute) } else { send(message) }
+            if !slots[slot].present { send(message, failed: .iccMute) } else { send(message) }
         case .xfrBlock(_, let level, let data): transfer(message, level: level, data: data)
         case .getParameters: parameters(message, set: nil)
         case .resetParameters: parameters(message, set: slots[slot].atrParameters)

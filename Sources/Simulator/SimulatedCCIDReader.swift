@@ -42,15 +42,17 @@ public actor SimulatedCCIDReader: USBLink {
         guard slots.indices.contains(slot) else { return }
         slots[slot].powerOff()
         slots[slot].card = card
+        slots[slot].present = true
         slots[slot].changed = true
         notifySlotChange()
     }
 
     /// Takes the card out and reports it; a command in progress on the slot will see no card.
     public func remove(slot: Int = 0) {
-        guard slots.indices.contains(slot), slots[slot].card != nil else { return }
+        guard slots.indices.contains(slot), slots[slot].present else { return }
         slots[slot].powerOff()
         slots[slot].card = nil
+        slots[slot].present = false
         slots[slot].changed = true
         notifySlotChange()
     }
@@ -155,7 +157,7 @@ public actor SimulatedCCIDReader: USBLink {
     }
 
     private func notifySlotChange() {
-        let states = slots.map { CCIDInterruptMessage.SlotState(present: $0.card != nil, changed: $0.changed) }
+        let states = slots.map { CCIDInterruptMessage.SlotState(present: $0.present, changed: $0.changed) }
         for index in slots.indices { slots[index].changed = false }
         interrupts.push(CCIDInterruptMessage.notifySlotChange(states).encode())
     }

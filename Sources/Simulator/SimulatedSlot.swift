@@ -3,7 +3,11 @@ import CCID
 /// The reader's state for one slot: the card in it, its power and protocol state, and any
 /// APDU being chained at extended APDU level.
 struct SimulatedSlot {
+    /// The card, taken out while an engine works on it (see `present`).
     var card: (any SimulatedCard)?
+    /// Whether a card is inserted; kept apart from `card` because the reader lends the card
+    /// out during a command, and the reply must still say it is there.
+    var present = false
     var powered = false
     var parameters: CCIDProtocolData = .t0(.init())
     var atrParameters: CCIDProtocolData = .t0(.init())
@@ -18,7 +22,7 @@ struct SimulatedSlot {
     var changed = false
 
     var iccStatus: CCIDSlotStatus.ICCStatus {
-        card == nil ? .absent : (powered ? .presentActive : .presentInactive)
+        !present ? .absent : (powered ? .presentActive : .presentInactive)
     }
 
     mutating func powerOff() {
