@@ -134,14 +134,19 @@ public actor SimulatedCCIDReader: USBLink {
             if deadline.hasPassed { throw .timeout("simulated reader sent nothing") }
             let id = nextWaiterID
             nextWaiterID &+= 1
-            let result = await withCheckedContinuation { (continuation: TransferQueue.Continuation) in
-                if endpoint == .bulk { replies.addWaiter(id: id, continuation) } else { interrupts.addWaiter(id: id, continuation) }
-                let timer = Task {
-                    try? await Task.sleep(until: deadline.instant, clock: .continuous)
-                    guard !Task.isCancelled else { return }
-                    self.expire(id, on: endpoint)
+            let result = await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: TransferQueue.Continuation) in
+                    if endpoint == .bulk { replies.addWaiter(id: id, continuation) } else { interrupts.addWaiter(id: id, continuation) }
+                    let timer = Task {
+                        try? await Task.sleep(until: deadline.instant, clock: .continuous)
+                        guard !Task.isCancelled else { return }
+                        self.fail(id, on: endpoint, .timeout("simulated reader sent nothing"))
+                    }
+                    if endpoint == .bulk { replies.setTimer(id: id, timer) } else { interrupts.setTimer(id: id, timer) }
                 }
-                if endpoint == .bulk { replies.setTimer(id: id, timer) } else { interrupts.setTimer(id: id, timer) }
+            } onCancel: {
+                // The waiter is registered before the actor is released, so this hop finds it.
+                Task { await self.fail(id, on: endpoint, USBError(.io, "transfer cancelled")) }
             }
             bytes = try result.get()
         }
@@ -151,8 +156,7 @@ public actor SimulatedCCIDReader: USBLink {
         return bytes
     }
 
-    private func expire(_ id: UInt64, on endpoint: InEndpoint) {
-        let error = USBError.timeout("simulated reader sent nothing")
+    private func fail(_ id: UInt64, on endpoint: InEndpoint, _ error: USBError) {
         if endpoint == .bulk { replies.fail(id: id, error) } else { interrupts.fail(id: id, error) }
     }
 

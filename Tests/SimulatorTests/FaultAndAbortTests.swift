@@ -113,3 +113,17 @@ import USBLink
         }
     }
 }
+
+@Suite struct CancellationTests {
+    @Test func cancellingAWaitingBulkInEndsIt() async throws {
+        let reader = SimulatedCCIDReader(profile: .cyberJackEcom)
+        let waiting = Task { try await reader.read(timeoutMs: 5000) }
+        try await Task.sleep(for: .milliseconds(20))
+        let start = ContinuousClock.now
+        waiting.cancel()
+        await #expect(throws: USBError(.io, "transfer cancelled")) { _ = try await waiting.value }
+        #expect(ContinuousClock.now - start < .seconds(1))
+        // The reader still works afterwards.
+        #expect(try await reader.exchange(sequence: 1, .getSlotStatus) == reply(0x81, seq: 1, 0x42, 0xFE, 0x00))
+    }
+}
