@@ -1,1 +1,0 @@
-// Simulator: see the files of this folder.
