@@ -107,3 +107,32 @@ import TestSupport
         #expect(result.stderr.contains("line 2"))
     }
 }
+
+@Suite struct QuorumCLITests {
+    static let secret = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+
+    @Test func splitPrintsOneShareALineAndAnyKCombine() throws {
+        let split = try CommandRunner.run(["quorum", "split", "--k", "3", "--n", "5", "--secret", Self.secret, "--json"])
+        #expect(split.status == 0)
+        let shares = split.jsonLines
+        #expect(shares.map { $0["x"] as? Int } == [1, 2, 3, 4, 5])
+        #expect(shares.allSatisfy { ($0["y"] as? String)?.count == 64 && ($0["share"] as? String)?.count == 136 })
+        let lines = split.lines
+        for chosen in [[0, 1, 2], [4, 2, 0], [1, 3, 4]] {
+            let combined = try CommandRunner.run(["quorum", "combine"], stdin: chosen.map { lines[$0] }.joined(separator: "\n"))
+            #expect(combined.status == 0)
+            #expect(combined.stdout == Self.secret + "\n")
+        }
+        let tooFew = try CommandRunner.run(["quorum", "combine"], stdin: lines[0] + "\n" + lines[1])
+        #expect(tooFew.status != 0)
+        #expect(tooFew.stderr.contains("3 shares are needed, 2 given"))
+        #expect(!tooFew.stderr.contains(Self.secret))
+    }
+
+    @Test func invalidThresholdsAreRefused() throws {
+        for (k, n) in [("1", "3"), ("4", "3"), ("2", "17")] {
+            let result = try CommandRunner.run(["quorum", "split", "--k", k, "--n", n])
+            #expect(result.status != 0, "k=\(k) n=\(n)")
+        }
+    }
+}
