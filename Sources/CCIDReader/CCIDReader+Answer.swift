@@ -8,6 +8,11 @@ extension CCIDReader {
         case busy
     }
 
+    /// 10-byte header + a short APDU of 261 bytes: the least any reader's buffer holds.
+    static let shortAPDUMessageLength = 271
+    /// Extended Ne plus SW1 SW2, rounded to 64 KiB + 10.
+    static let maxFrameData = 65_546
+
     enum Frame {
         case frame([UInt8])
         case timedOut
@@ -31,7 +36,7 @@ extension CCIDReader {
         var stale = 0
         while true {
             let bytes: [UInt8]
-            switch try await readFrame(deadline: deadline, command: payload.name) {
+            switch try await readFrame(deadline: deadline, command: payload) {
             case .frame(let frame): bytes = frame
             case .timedOut:
                 let aborted = await abortProcedure(slot: slot)
@@ -85,9 +90,11 @@ extension CCIDReader {
 
     /// One whole RDR_to_PC frame: bulk transfers are joined until the header's dwLength is
     /// satisfied (readers that split an answer into short packets).
-    func readFrame(deadline: Deadline, command: String) async throws(CCIDReaderError) -> Frame {
+    /// `command` is only named in errors: no string is built on the success path.
+    func readFrame(deadline: Deadline, command: CCIDMessagePayload) async throws(CCIDReaderError) -> Frame {
         let endpoint = link.device.bulkInEndpoint
-        let chunk = maxMessageLength
+        // A reader whose descriptor understates its messages must not overflow the read.
+        let chunk = max(maxMessageLength, Self.shortAPDUMessageLength)
         var frame: [UInt8] = []
         var expected = CCIDMessage.headerLength
         while frame.count < expected {
@@ -97,18 +104,20 @@ extension CCIDReader {
             } catch where error.code == .timeout {
                 if frame.isEmpty { return .timedOut }
                 noteFailure()
-                throw CCIDReaderError(.protocolError, "answer to \(command) cut short: \(frame.count) of \(expected) bytes")
+                throw CCIDReaderError(.protocolError, "answer to \(command.name) cut short: \(frame.count) of \(expected) bytes")
             } catch {
                 noteFailure()
-                throw .link(error, "reading the answer to \(command)")
+                throw .link(error, "reading the answer to \(command.name)")
             }
             frame.append(contentsOf: part)
             if frame.count >= CCIDMessage.headerLength, expected == CCIDMessage.headerLength {
                 let length = Int(frame.loadLE32(at: 1))
-                guard length <= max(chunk, 65_546) - CCIDMessage.headerLength else {
+                // Extended-APDU readers may answer up to 64 KiB in one message; beyond that the
+                // header is garbage, and waiting for gigabytes would only end in a timeout.
+                guard length <= Self.maxFrameData else {
                     noteFailure()
-                    throw CCIDReaderError(.protocolError, "answer to \(command) claims dwLength \(length), "
-                                          + "over the reader's \(chunk)-byte messages")
+                    throw CCIDReaderError(.protocolError, "answer to \(command.name) claims dwLength \(length), "
+                                          + "over \(Self.maxFrameData)")
                 }
                 expected = CCIDMessage.headerLength + length
             }
@@ -137,7 +146,7 @@ extension CCIDReader {
         }
         let deadline = Deadline.after(options.abortTimeout)
         for _ in 0...options.maxStaleFrames {
-            guard case .frame(let bytes) = try? await readFrame(deadline: deadline, command: "PC_to_RDR_Abort") else {
+            guard case .frame(let bytes) = try? await readFrame(deadline: deadline, command: .abort) else {
                 return false
             }
             if bytes[0] == 0x81, bytes[6] == seq { return true }
