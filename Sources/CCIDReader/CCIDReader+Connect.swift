@@ -19,6 +19,7 @@ extension CCIDReader {
         let atr = try await powerOn(slot: slot)
         let protocolNumber = try chooseProtocol(atr)
         var fiDi: UInt8 = atr.specificMode?.implicitParameters == true ? 0x11 : atr.ta1OrDefault
+        if !readerCanClock(fiDi) { fiDi = 0x11 }
         var parameters: CCIDProtocolData? = nil
         let features = descriptor.features
         if !features.contains(.autoParameterNegotiation) {
@@ -52,6 +53,17 @@ extension CCIDReader {
         if atr.offersT1, readerT1 { return 1 }
         if atr.protocols.contains(0), readerT0 { return 0 }
         throw CCIDReaderError(.unsupported, "card offers T=\(atr.protocols), reader dwProtocols 0x\(String(descriptor.dwProtocols, radix: 16))")
+    }
+
+    /// Whether the reader reaches the baud rate TA1 asks for at its default clock (libccid
+    /// compares with dwMaxDataRate and falls back to the default Fd/Dd when it does not).
+    nonisolated func readerCanClock(_ fiDi: UInt8) -> Bool {
+        guard fiDi != 0x11, descriptor.dwMaxDataRate != 0 else { return true }
+        let fiIndex = Int(fiDi >> 4), diIndex = Int(fiDi & 0x0F)
+        guard ATRTables.fi.indices.contains(fiIndex), let fi = ATRTables.fi[fiIndex],
+              ATRTables.di.indices.contains(diIndex), let di = ATRTables.di[diIndex] else { return false }
+        let clockHz = Int(descriptor.dwDefaultClock) * 1000
+        return clockHz * di / fi <= Int(descriptor.dwMaxDataRate)
     }
 
     /// abProtocolDataStructure from the ATR and the agreed Fi/Di.

@@ -41,10 +41,11 @@ func t1Block(pcb: UInt8, _ inf: [UInt8] = [], nad: UInt8 = 0) -> [UInt8] {
 
 /// A class descriptor with the fields these tests vary.
 func descriptor(features: UInt32, voltage: UInt8 = 0x07, protocols: UInt32 = 0x03, maxMessage: UInt32 = 271,
-                maxIFSD: UInt32 = 254, slots: UInt8 = 1, clockKHz: UInt32 = 4000) -> CCIDClassDescriptor {
+                maxIFSD: UInt32 = 254, slots: UInt8 = 1, clockKHz: UInt32 = 4000,
+                maxDataRate: UInt32 = 344_086) -> CCIDClassDescriptor {
     CCIDClassDescriptor(bcdCCID: 0x0110, bMaxSlotIndex: slots - 1, bVoltageSupport: voltage, dwProtocols: protocols,
                         dwDefaultClock: clockKHz, dwMaximumClock: clockKHz, bNumClockSupported: 0, dwDataRate: 10752,
-                        dwMaxDataRate: 344_086, bNumDataRatesSupported: 0, dwMaxIFSD: maxIFSD, dwSynchProtocols: 0,
+                        dwMaxDataRate: maxDataRate, bNumDataRatesSupported: 0, dwMaxIFSD: maxIFSD, dwSynchProtocols: 0,
                         dwMechanical: 0, dwFeatures: features, dwMaxCCIDMessageLength: maxMessage,
                         bClassGetResponse: 0xFF, bClassEnvelope: 0xFF, wLcdLayout: 0, bPINSupport: 0x03,
                         bMaxCCIDBusySlots: 1)

@@ -78,6 +78,21 @@ let tcosATR: [UInt8] = [0x3B, 0xBF, 0x96, 0x00, 0x81, 0x31, 0xFE, 0x5D, 0x00, 0x
         #expect(await link.failures.isEmpty)
     }
 
+    @Test func aCardTooFastForTheReaderKeepsTheDefaultRate() async throws {
+        // TA1 96 at 4 MHz is 250 kbit/s; this reader (no automatic PPS, automatic IFSD) stops at
+        // 115.2 kbit/s: no PPS, SetParameters with Fi/Di 11.
+        let t1Params: [UInt8] = [0x11, 0x10, 0x00, 0x5D, 0x00, 0xFE, 0x00]
+        let link = ScriptedLink([
+            .out(powerOn(seq: 0, select: 0)), .reply(dataBlock(seq: 0, tcosATR)),
+            .out(setParameters(seq: 1, protocolNumber: 1, t1Params)), .reply(parameters(seq: 1, protocolNumber: 1, t1Params)),
+        ])
+        let reader = try CCIDReader(link: link, descriptor: descriptor(features: 0x0001_0438, maxDataRate: 115_200),
+                                    quirks: ReaderQuirks.none, options: fastOptions())
+        let connection = try await reader.connect()
+        #expect(connection.parameters?.bytes == t1Params)
+        #expect(await link.remaining == 0)
+    }
+
     @Test func automaticPPSReaderGetsSetParametersOnly() async throws {
         let t1Params: [UInt8] = [0x96, 0x10, 0x00, 0x5D, 0x00, 0xFE, 0x00]
         let link = ScriptedLink([
