@@ -109,7 +109,8 @@ extension CCIDReader {
                 noteFailure()
                 throw .link(error, "reading the answer to \(command.name)")
             }
-            frame.append(contentsOf: part)
+            // The usual answer comes whole in one transfer: take its buffer, copy nothing.
+            if frame.isEmpty { frame = part } else { frame.append(contentsOf: part) }
             if frame.count >= CCIDMessage.headerLength, expected == CCIDMessage.headerLength {
                 let length = Int(frame.loadLE32(at: 1))
                 // Extended-APDU readers may answer up to 64 KiB in one message; beyond that the

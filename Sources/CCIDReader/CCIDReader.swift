@@ -25,6 +25,7 @@ public actor CCIDReader {
     var consecutiveFailures = 0
     /// Per-slot read timeout for XfrBlock, set when the protocol is settled.
     var slotReadTimeouts: [Duration]
+    private var commandBuffer: [UInt8] = []
     private var pipeBusy = false
     private var pipeWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -80,7 +81,7 @@ public actor CCIDReader {
         var busyRound = 0
         while true {
             let seq = nextSequence()
-            let frame = CCIDMessage(slot: slot, sequence: seq, payload: payload).encode()
+            let frame = encodeCommand(payload, slot: slot, sequence: seq)
             do {
                 try await link.bulkOut(frame, endpoint: link.device.bulkOutEndpoint,
                                        deadline: .after(options.writeTimeout))
@@ -100,6 +101,25 @@ public actor CCIDReader {
                 try? await Task.sleep(for: options.busyBackoff * busyRound)
             }
         }
+    }
+
+    /// XfrBlock, the message of every APDU, is written into one reused buffer; the link has
+    /// let go of the previous frame by then, so appending allocates nothing. Other commands
+    /// are rare and use the general encoder.
+    private func encodeCommand(_ payload: CCIDMessagePayload, slot: UInt8, sequence seq: UInt8) -> [UInt8] {
+        guard case .xfrBlock(let bwi, let level, let data) = payload else {
+            return CCIDMessage(slot: slot, sequence: seq, payload: payload).encode()
+        }
+        commandBuffer.removeAll(keepingCapacity: true)
+        commandBuffer.append(0x6F)
+        commandBuffer.appendLE32(UInt32(truncatingIfNeeded: data.count))
+        commandBuffer.append(slot)
+        commandBuffer.append(seq)
+        commandBuffer.append(bwi)
+        commandBuffer.append(UInt8(truncatingIfNeeded: level))
+        commandBuffer.append(UInt8(truncatingIfNeeded: level >> 8))
+        commandBuffer.append(contentsOf: data)
+        return commandBuffer
     }
 
     func nextSequence() -> UInt8 {
