@@ -1,1 +1,0 @@
-// CCIDReader: see the files of this folder.
