@@ -121,10 +121,16 @@ public struct TCOSCard: Sendable {
         try Self.require(try await commands.changeReferenceData(reference: slot.pinReference, oldPIN: old, newPIN: new),
                          slot)
         if header.transportPINSet {
-            // A successful CHANGE REFERENCE DATA leaves the PIN verified, so the header is writable.
             header.transportPINSet = false
             try await commands.select(fileID: slot.headerEF, returnFCP: false)
-            try await commands.updateBinary(data: header.encoded())
+            do throws(TCOSError) {
+                try await commands.updateBinary(data: header.encoded())
+            } catch let error where error.code == .securityStatusNotSatisfied {
+                // A card that does not leave the PIN verified after CHANGE REFERENCE DATA:
+                // verify with the new PIN (a full counter, just reset) and write again.
+                try Self.require(try await commands.verify(reference: slot.pinReference, pin: new), slot)
+                try await commands.updateBinary(data: header.encoded())
+            }
         }
     }
 
