@@ -79,6 +79,23 @@ public struct TCOSCommands: Sendable {
                                 "SELECT path 3F00/" + fids.map(fid).joined(separator: "/"))
     }
 
+    /// P1 03: the parent of the current DF (card-tcos.c's SC_PATH_TYPE_PARENT).
+    @discardableResult
+    public func selectParent(returnFCP: Bool = true) async throws(TCOSError) -> FileControlParameters? {
+        try await select(p1: 0x03, data: [], returnFCP: returnFCP, "SELECT parent DF")
+    }
+
+    /// P1 09: a path from the current DF; one FID is a file in the current DF. This is how
+    /// card-tcos.c selects by file ID.
+    @discardableResult
+    public func select(relativePath: [UInt16], returnFCP: Bool = true) async throws(TCOSError) -> FileControlParameters? {
+        guard !relativePath.isEmpty else {
+            throw TCOSError(.invalidArgument, field: "relative path", "empty")
+        }
+        return try await select(p1: 0x09, data: relativePath.flatMap(\.bigEndianBytes), returnFCP: returnFCP,
+                                "SELECT relative path " + relativePath.map(fid).joined(separator: "/"))
+    }
+
     /// P1 04: a DF by name (AID).
     @discardableResult
     public func select(dfName: [UInt8], returnFCP: Bool = true) async throws(TCOSError) -> FileControlParameters? {
@@ -182,8 +199,8 @@ public struct TCOSCommands: Sendable {
     /// The FIDs of the DFs or EFs in the current DF.
     public func listFiles(_ kind: TCOSFileKind) async throws(TCOSError) -> [UInt16] {
         let response = try await send(0x80, 0xAA, kind.rawValue, 0x00, ne: 256)
-        // An empty DF answers 6A82 on some TCOS versions: the same as an empty list.
-        if response.statusWord == .fileNotFound { return [] }
+        // No file of that kind: 6A82 or 6A88, which card-tcos.c also reads as an empty list.
+        if response.statusWord == .fileNotFound || response.statusWord.rawValue == 0x6A88 { return [] }
         try Self.check(response, "LIST FILES")
         guard response.data.count % 2 == 0 else {
             throw TCOSError(.malformedResponse, field: "file list", "\(response.data.count) byte(s), not FID pairs")

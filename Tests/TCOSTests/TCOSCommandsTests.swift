@@ -23,6 +23,14 @@ import Testing
         #expect(mf.fileID == 0x3F00)
         #expect(mf.dfName == Array("foo".utf8))
 
+        // card-tcos.c's relative (P1 09) and parent (P1 03) selections.
+        try await commands.select(path: [0xDF01], returnFCP: false)
+        let certificate = try #require(try await commands.select(relativePath: [0xC000]))
+        #expect(certificate.fileSize == 0x33E)
+        #expect(harness.sent.last == [0x00, 0xA4, 0x09, 0x04, 0x02, 0xC0, 0x00, 0x00])
+        try await commands.select(path: [0xDF01], returnFCP: false)
+        #expect(try await commands.selectParent()?.fileID == 0x3F00)
+
         await #expect(throws: TCOSError.self) { try await commands.select(path: [0x3F00, 0x1234]) }
         do {
             try await commands.select(path: [0x1234])

@@ -23,6 +23,10 @@ extension SimulatedTCOSState {
                     if file.isDirectory == wanted { target = currentDF + [id] }
                 }
             }
+        case 0x03:
+            // The parent DF (card-tcos.c's SC_PATH_TYPE_PARENT); the MF is its own parent.
+            guard data.isEmpty else { return sw(0x6700) }
+            target = currentEF == nil && currentDF.count > 1 ? Path(currentDF.dropLast()) : currentDF
         case 0x04:
             guard (1...16).contains(data.count) else { return sw(0x6700) }
             target = files.first { _, file in
