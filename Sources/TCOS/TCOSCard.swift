@@ -177,12 +177,11 @@ public struct TCOSCard: Sendable {
         let header = try await openSlot(slot)
         guard header.content != .empty, header.length > 0 else { throw TCOSError(.slotEmpty, slot.name) }
         try await commands.select(fileID: slot.payloadEF, returnFCP: false)
-        var bytes = try await commands.readBinary(length: header.length, chunkSize: chunkSize)
-        guard bytes.count == header.length else {
-            SecretBytes.wipe(&bytes)
+        let data = try await commands.readBinary(secretLength: header.length, chunkSize: chunkSize)
+        guard data.count == header.length else {
             throw TCOSError(.malformedResponse, field: "slot payload", "shorter than its header says")
         }
-        return (header.content, SecretBytes(consuming: &bytes))
+        return (header.content, data)
     }
 
     /// Writes the payload then the header; refuses blank and foreign cards before writing.
@@ -194,9 +193,7 @@ public struct TCOSCard: Sendable {
         try await requireOurCard()
         var header = try await openSlot(slot)
         try await commands.select(fileID: slot.payloadEF, returnFCP: false)
-        var bytes = data.withBytes { Array($0) }
-        defer { SecretBytes.wipe(&bytes) }
-        try await commands.updateBinary(data: bytes, chunkSize: chunkSize)
+        try await commands.updateBinary(secret: data, chunkSize: chunkSize)
         header.content = data.count == 0 ? .empty : content
         header.length = data.count
         try await commands.select(fileID: slot.headerEF, returnFCP: false)

@@ -144,22 +144,65 @@ public struct TCOSCommands: Sendable {
         return out
     }
 
-    /// Writes `data` from `offset` in chunks of `chunkSize`.
-    public func updateBinary(offset: Int = 0, data: [UInt8], chunkSize: Int = 255) async throws(TCOSError) {
+    /// Reads a secret (a share, a credential): every chunk is wiped once copied, and the
+    /// result is built in storage reserved up front so no reallocation leaves a copy behind.
+    public func readBinary(offset: Int = 0, secretLength length: Int,
+                           chunkSize: Int = 255) async throws(TCOSError) -> SecretBytes {
         guard (1...255).contains(chunkSize) else {
             throw TCOSError(.invalidArgument, field: "chunk size", "\(chunkSize); 1 to 255 allowed")
         }
+        var out: [UInt8] = []
+        out.reserveCapacity(length)
+        do throws(TCOSError) {
+            while out.count < length {
+                var part = try await readBinary(offset: offset + out.count, count: min(chunkSize, length - out.count))
+                defer { SecretBytes.wipe(&part) }
+                if part.isEmpty { break }
+                out.append(contentsOf: part)
+            }
+        } catch {
+            SecretBytes.wipe(&out)
+            throw error
+        }
+        return SecretBytes(consuming: &out)
+    }
+
+    /// Writes `data` from `offset` in chunks of `chunkSize`.
+    public func updateBinary(offset: Int = 0, data: [UInt8], chunkSize: Int = 255) async throws(TCOSError) {
+        try Self.checkChunk(chunkSize)
         var done = 0
         while done < data.count {
-            let at = offset + done
-            guard at <= 0x7FFF else {
-                throw TCOSError(.invalidArgument, field: "UPDATE BINARY", "offset \(at) beyond 7FFF")
-            }
             let part = Array(data[done..<min(data.count, done + chunkSize)])
-            let response = try await send(0x00, 0xD6, UInt8(at >> 8), UInt8(at & 0xFF), data: part)
-            try Self.check(response, "UPDATE BINARY at \(at)")
+            try await updateChunk(at: offset + done, part)
             done += part.count
         }
+    }
+
+    /// Writes a secret in chunks; each chunk's APDU data is wiped after it was sent.
+    public func updateBinary(offset: Int = 0, secret: SecretBytes, chunkSize: Int = 255) async throws(TCOSError) {
+        try Self.checkChunk(chunkSize)
+        var done = 0
+        while done < secret.count {
+            let end = min(secret.count, done + chunkSize)
+            var part = secret.withBytes { Array($0[done..<end]) }
+            defer { SecretBytes.wipe(&part) }
+            try await updateChunk(at: offset + done, part)
+            done = end
+        }
+    }
+
+    private static func checkChunk(_ chunkSize: Int) throws(TCOSError) {
+        guard (1...255).contains(chunkSize) else {
+            throw TCOSError(.invalidArgument, field: "chunk size", "\(chunkSize); 1 to 255 allowed")
+        }
+    }
+
+    private func updateChunk(at offset: Int, _ part: [UInt8]) async throws(TCOSError) {
+        guard offset <= 0x7FFF else {
+            throw TCOSError(.invalidArgument, field: "UPDATE BINARY", "offset \(offset) beyond 7FFF")
+        }
+        let response = try await send(0x00, 0xD6, UInt8(offset >> 8), UInt8(offset & 0xFF), data: part)
+        try Self.check(response, "UPDATE BINARY at \(offset)")
     }
 
     // MARK: - Record EFs (00 B2 / 00 DC)

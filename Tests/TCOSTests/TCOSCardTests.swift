@@ -115,8 +115,13 @@ import TrustedPathCore
             #expect(error.code == .securityStatusNotSatisfied)
         }
         try await card.verify(.backupKeyShare, pin: secret("123456"))
+        harness.clearLog()
         try await card.writeSlot(.backupKeyShare, content: .shamirShareRecord, data: SecretBytes(share))
+        // Three 100-byte payload chunks, then the 8-byte header.
+        #expect(harness.sent(ins: 0xD6).map(\.count) == [105, 105, 105, 13])
+        harness.clearLog()
         let (content, data) = try await card.readSlot(.backupKeyShare)
+        #expect(harness.sent(ins: 0xB0).map { $0[4] } == [8, 100, 100, 100])
         #expect(content == .shamirShareRecord)
         #expect(data.withBytes { $0 } == share)
         #expect("\(data)" == "<redacted>")
