@@ -176,6 +176,7 @@ func hexByte(_ byte: UInt8) -> String {
 }
 
 extension UInt16 {
-    /// Two bytes, high first: how FIDs travel in APDUs and FCPs.
-    public var bigEndianBytes: [UInt8] { [UInt8(self >> 8), UInt8(self & 0xFF)] }
+    /// Two bytes, high first: how FIDs travel in APDUs and FCPs. Internal, so it cannot clash
+    /// with a helper of the same name in another module.
+    var bigEndianBytes: [UInt8] { [UInt8(self >> 8), UInt8(self & 0xFF)] }
 }

@@ -67,3 +67,20 @@ import Testing
                                             0x03, 0x01, 0x31, 0xC0, 0x73, 0xF7, 0x01, 0xD0, 0x00, 0x90, 0x00, 0x7D])
     }
 }
+
+/// The appliance's own card must still look like a NetKey card to OpenSC's pkcs15-tcos.
+@Suite struct TrustedPathCardAnswersOpenSCTests {
+    @Test func pkcs15ToolNetKeyRunAnswersTheSameOnTheTrustedPathCard() throws {
+        let transcript = try ReferenceTranscript()
+        let section = try #require(transcript.sections.first { $0.name == "pkcs15-tool-D-netkey" })
+        let card = SimulatedTCOSCard(profile: .trustedPath)
+        for exchange in section.exchanges where !exchange.commandTruncated {
+            let answer = card.process(exchange.command)
+            if exchange.responseTruncated {
+                #expect(Array(answer.prefix(exchange.response.count)) == exchange.response, "line \(exchange.line)")
+            } else {
+                #expect(answer == exchange.response, "line \(exchange.line)")
+            }
+        }
+    }
+}

@@ -163,23 +163,10 @@ import TrustedPathCore
     @Test func slotDFWithAnotherNameIsForeign() async throws {
         // A card whose 4B53 is some other application's DF: change the exported state.
         let original = String(decoding: SimulatedTCOSCard().exportState(), as: UTF8.self)
-        let renamed = original.replacingOccurrences(of: "DF 3F00/4B53 F054505348415245", with: "DF 3F00/4B53 A0000001")
+        let renamed = original.replacing( "DF 3F00/4B53 F054505348415245", with: "DF 3F00/4B53 A0000001")
         let harness = CardHarness(card: try SimulatedTCOSCard(importing: Array(renamed.utf8)))
         let status = try await harness.tcosCard().status()
         guard case .foreign(let reason) = status.layout else { Issue.record("not foreign"); return }
         #expect(reason.contains("another application"))
-    }
-}
-
-extension String {
-    /// Test-only: a plain substring replacement without Foundation.
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        var out = ""
-        var rest = Substring(self)
-        while let range = rest.firstRange(of: target) {
-            out += rest[..<range.lowerBound] + replacement
-            rest = rest[range.upperBound...]
-        }
-        return out + rest
     }
 }

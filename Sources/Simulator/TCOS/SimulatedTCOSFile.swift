@@ -46,3 +46,6 @@ struct SimulatedTCOSPINKey: Sendable, Hashable {
     var df: [UInt16]
     var number: UInt8
 }
+
+/// A FID as it travels in APDUs: two bytes, high first.
+func fidBytes(_ id: UInt16) -> [UInt8] { [UInt8(id >> 8), UInt8(id & 0xFF)] }

@@ -147,7 +147,7 @@ extension SimulatedTCOSState {
         let wanted = command.p1 == 0x01
         let ids = children.filter { files[currentDF + [$0]]?.isDirectory == wanted }
         guard !ids.isEmpty else { return sw(0x6A82) }
-        return sw(0x9000, ids.flatMap(\.bigEndianBytes).prefix(command.ne ?? 256).map { $0 })
+        return sw(0x9000, ids.flatMap(fidBytes).prefix(command.ne ?? 256).map { $0 })
     }
 }
 

@@ -28,7 +28,7 @@ extension SimulatedTCOSState {
         var lines = [Self.header, "ATR " + Hex.encode(atr)]
         func walk(_ path: Path) {
             guard let file = files[path] else { return }
-            let name = path.map { Hex.encode($0.bigEndianBytes) }.joined(separator: "/")
+            let name = path.map { Hex.encode(fidBytes($0)) }.joined(separator: "/")
             switch file.body {
             case .directory(let dfName, let children):
                 lines.append("DF \(name) " + (dfName.map { Hex.encode($0) } ?? "-"))
@@ -42,7 +42,7 @@ extension SimulatedTCOSState {
         }
         walk(Self.mf)
         for (key, pin) in pins.sorted(by: { ($0.key.df.count, $0.key.df.last ?? 0, $0.key.number) < ($1.key.df.count, $1.key.df.last ?? 0, $1.key.number) }) {
-            let df = key.df.map { Hex.encode($0.bigEndianBytes) }.joined(separator: "/")
+            let df = key.df.map { Hex.encode(fidBytes($0)) }.joined(separator: "/")
             lines.append("PIN \(df) \(key.number) \(pin.triesLeft) \(pin.maxTries) \(Hex.encode(pin.value)) "
                          + (pin.puk.map { Hex.encode($0) } ?? "-") + " \(pin.pukTriesLeft) \(pin.pukMaxTries)")
         }
