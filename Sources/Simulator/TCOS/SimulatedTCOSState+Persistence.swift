@@ -120,8 +120,10 @@ extension SimulatedTCOSState {
                 add(p, SimulatedTCOSFile(body: body, read: try access(fields[3]), write: try access(fields[4])))
             case "PIN"?:
                 guard fields.count == 9, let n = UInt8(fields[2]), let tries = Int(fields[3]), let max = Int(fields[4]),
-                      let pukTries = Int(fields[7]), let pukMax = Int(fields[8]), (0...max).contains(tries),
-                      (0...pukMax).contains(pukTries) else { throw fail("PIN fields") }
+                      let pukTries = Int(fields[7]), let pukMax = Int(fields[8]),
+                      // A counter must fit the x of 63Cx.
+                      (1...15).contains(max), (1...15).contains(pukMax),
+                      (0...max).contains(tries), (0...pukMax).contains(pukTries) else { throw fail("PIN fields") }
                 let df = try path(fields[1])
                 guard files[df]?.isDirectory == true else { throw fail("PIN in missing DF \(fields[1])") }
                 var pin = SimulatedTCOSPIN(try hex(fields[5]), maxTries: max, puk: fields[6] == "-" ? nil : try hex(fields[6]))
