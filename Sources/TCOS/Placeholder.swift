@@ -1,1 +1,0 @@
-// TCOS: see the files of this folder.
