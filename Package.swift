@@ -7,7 +7,7 @@ let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
 let package = Package(
     name: "TrustedPath",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "TrustedPathCore", targets: ["TrustedPathCore"]),
         .library(name: "Transcript", targets: ["Transcript"]),
