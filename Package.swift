@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "DecoderTests", dependencies: ["CaptureDecoder", "Transcript", "TestSupport"]),
         .testTarget(name: "CCIDReaderTests", dependencies: ["CCIDReader", "CCID", "APDU", "USBLink", "Transcript", "TestSupport"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "CCID", "APDU", "USBLink"]),
-        .testTarget(name: "StackTests", dependencies: ["CCIDReader", "Simulator", "CCID", "APDU", "USBLink", "Transcript", "TestSupport"]),
+        .testTarget(name: "StackTests", dependencies: ["CCIDReader", "Simulator", "CCID", "APDU", "USBLink", "Transcript", "TCOS", "TestSupport"]),
         .testTarget(name: "QuorumTests", dependencies: ["Quorum", "TrustedPathCore", "TestSupport"]),
         .testTarget(name: "BackupKeyTests", dependencies: ["BackupKey", "Quorum", "TrustedPathCore"]),
         .testTarget(name: "TCOSTests", dependencies: ["TCOS", "APDU", "Simulator", "TestSupport"]),
