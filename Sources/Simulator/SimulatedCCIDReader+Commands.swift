@@ -95,6 +95,14 @@ extension SimulatedCCIDReader {
         defer { slots[slot].card = card }
         switch profile.exchangeLevel {
         case .tpdu, .character:
+            // At the TPDU level the host negotiates PPS itself; the card accepts what it
+            // offered and echoes the request.
+            if slots[slot].ppsAllowed, data.first == 0xFF, (try? PPS(parsing: data)) != nil {
+                slots[slot].ppsAllowed = false
+                send(message, data: data)
+                return
+            }
+            slots[slot].ppsAllowed = false
             let answer = slots[slot].parameters.protocolNumber == 1
                 ? slots[slot].t1.receive(data, card: &card)
                 : slots[slot].t0.receive(data, card: &card)

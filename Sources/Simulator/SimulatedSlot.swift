@@ -20,6 +20,8 @@ struct SimulatedSlot {
     var responseOffset = 0
     /// Changed since the last NotifySlotChange.
     var changed = false
+    /// A PPS exchange may come first after the answer to reset (ISO 7816-3 §9), only then.
+    var ppsAllowed = false
 
     var iccStatus: CCIDSlotStatus.ICCStatus {
         !present ? .absent : (powered ? .presentActive : .presentInactive)
@@ -36,6 +38,7 @@ struct SimulatedSlot {
     mutating func activate(atr: [UInt8]) {
         powerOff()
         powered = true
+        ppsAllowed = true
         let parsed = try? ATR(parsing: atr)
         atrParameters = parsed.map(Self.parameters(for:)) ?? .t0(.init())
         parameters = atrParameters

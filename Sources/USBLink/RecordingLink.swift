@@ -115,8 +115,10 @@ public final class RecordingLink: USBLink {
 
     private func complete(_ urb: UInt64, _ type: UsbmonPacket.TransferType, endpoint: UInt8,
                           length: Int, data: [UInt8] = []) {
+        // IN data passes the redactor too: a card's answer can carry a share.
+        let payload = endpoint & 0x80 != 0 ? redactor.apply(endpoint: endpoint, data) : []
         sink.record(packet(urb, .completion, type, endpoint: endpoint, status: USBStatus.ok,
-                           length: length, data: endpoint & 0x80 != 0 ? data : []))
+                           length: length, data: payload))
     }
 
     private func complete(_ urb: UInt64, _ type: UsbmonPacket.TransferType, endpoint: UInt8,

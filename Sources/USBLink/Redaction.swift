@@ -1,7 +1,9 @@
 /// Rewrites the payload of a transfer before it is recorded, so secrets (the PIN bytes of a
-/// plain VERIFY, share and key payloads) never reach a capture. It must keep the length:
-/// replay matches a submission on its length, and `ReplayLink` applies the same redactor to
-/// the host's OUT bytes before comparing, so a redacted recording still replays strictly.
+/// plain VERIFY, share and key payloads) never reach a capture. It sees OUT data (endpoint
+/// without the 0x80 bit) and IN data alike, in the order they crossed the link, and must keep
+/// the length: replay matches a submission on its length, and `ReplayLink` applies the same
+/// redactor to the host's OUT bytes before comparing, so a redacted recording still replays
+/// strictly. (IN data replays as recorded: redacted answers come back redacted.)
 public struct Redactor: Sendable {
     public let redact: @Sendable (_ endpoint: UInt8, _ data: [UInt8]) -> [UInt8]
 
