@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "CCIDReader", targets: ["CCIDReader"]),
         .library(name: "Simulator", targets: ["Simulator"]),
         .library(name: "TCOS", targets: ["TCOS"]),
+        .library(name: "PINPad", targets: ["PINPad"]),
         .library(name: "Quorum", targets: ["Quorum"]),
         .library(name: "BackupKey", targets: ["BackupKey"]),
         .library(name: "PCSC", targets: ["PCSC"]),
@@ -55,6 +56,9 @@ let package = Package(
         .target(name: "Simulator", dependencies: ["TrustedPathCore", "USBLink", "CCID", "APDU", "TCOS"],
                 swiftSettings: strict),
         .target(name: "TCOS", dependencies: ["TrustedPathCore", "APDU"], swiftSettings: strict),
+        // The devices layer: a TCOS card behind a PIN-pad reader, PIN typed on the keypad only.
+        .target(name: "PINPad", dependencies: ["TrustedPathCore", "APDU", "CCID", "CCIDReader", "TCOS"],
+                swiftSettings: strict),
         .target(name: "Quorum", dependencies: ["TrustedPathCore"], swiftSettings: strict),
         .target(name: "BackupKey", dependencies: [
             "TrustedPathCore", "Quorum", .product(name: "Crypto", package: "swift-crypto"),
@@ -64,7 +68,7 @@ let package = Package(
 
         .executableTarget(name: "TrustedPathCLI", dependencies: [
             "Transcript", "CaptureDecoder", "CCID", "APDU", "USBLink", "LibUSBLink", "CCIDReader", "Simulator",
-            "TCOS", "PCSC", "VPCDBridge", "Quorum", "BackupKey",
+            "TCOS", "PCSC", "VPCDBridge", "Quorum", "BackupKey", "PINPad",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "TrustedPathDaemon", dependencies: [
@@ -84,6 +88,7 @@ let package = Package(
         .testTarget(name: "StackTests", dependencies: ["CCIDReader", "Simulator", "CCID", "APDU", "USBLink", "Transcript", "TCOS", "TestSupport"]),
         .testTarget(name: "QuorumTests", dependencies: ["Quorum", "TrustedPathCore", "TestSupport"]),
         .testTarget(name: "BackupKeyTests", dependencies: ["BackupKey", "Quorum", "TrustedPathCore"]),
+        .testTarget(name: "PINPadTests", dependencies: ["PINPad", "CCIDReader", "Simulator", "TCOS", "USBLink", "Transcript", "TrustedPathCore", "TestSupport"]),
         .testTarget(name: "TCOSTests", dependencies: ["TCOS", "APDU", "Simulator", "TestSupport"]),
         // The PC/SC tier: the real pcscd with the vpcd driver, in a namespace of its own
         // (scripts/with-pcscd); skipped with a reason when no such pcscd is reachable.

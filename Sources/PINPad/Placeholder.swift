@@ -1,0 +1,1 @@
+// PINPad: see the files of this folder.
