@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "PINPad", targets: ["PINPad"]),
         .library(name: "Quorum", targets: ["Quorum"]),
         .library(name: "BackupKey", targets: ["BackupKey"]),
+        .library(name: "Ceremony", targets: ["Ceremony"]),
         .library(name: "PCSC", targets: ["PCSC"]),
         .library(name: "VPCDBridge", targets: ["VPCDBridge"]),
         .executable(name: "trustedpath", targets: ["TrustedPathCLI"]),
@@ -60,6 +61,8 @@ let package = Package(
         .target(name: "PINPad", dependencies: ["TrustedPathCore", "APDU", "CCID", "CCIDReader", "TCOS"],
                 swiftSettings: strict),
         .target(name: "Quorum", dependencies: ["TrustedPathCore"], swiftSettings: strict),
+        // The workflows layer: the backup-key quorum ceremony, over any share-card station.
+        .target(name: "Ceremony", dependencies: ["TrustedPathCore", "Quorum", "BackupKey"], swiftSettings: strict),
         .target(name: "BackupKey", dependencies: [
             "TrustedPathCore", "Quorum", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
@@ -87,6 +90,7 @@ let package = Package(
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "CCID", "APDU", "USBLink"]),
         .testTarget(name: "StackTests", dependencies: ["CCIDReader", "Simulator", "CCID", "APDU", "USBLink", "Transcript", "TCOS", "TestSupport"]),
         .testTarget(name: "QuorumTests", dependencies: ["Quorum", "TrustedPathCore", "TestSupport"]),
+        .testTarget(name: "CeremonyTests", dependencies: ["Ceremony", "Quorum", "BackupKey", "TrustedPathCore"]),
         .testTarget(name: "BackupKeyTests", dependencies: ["BackupKey", "Quorum", "TrustedPathCore"]),
         .testTarget(name: "PINPadTests", dependencies: ["PINPad", "CCIDReader", "Simulator", "TCOS", "USBLink", "Transcript", "TrustedPathCore", "TestSupport"]),
         .testTarget(name: "TCOSTests", dependencies: ["TCOS", "APDU", "Simulator", "TestSupport"]),

@@ -1,0 +1,18 @@
+/// Why a ceremony step did not finish, and what state it left: every error says whether the
+/// step can be retried and what the operator should do.
+public struct CeremonyError: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable, Hashable {
+        case cancelled, timeout, wrongPIN, cardBlocked, lastTryRefused, cardPulled, readerGone
+        case foreignCard, sameCardTwice, otherSetOnCard, tooFewCards, keyCheckFailed, cardFault
+    }
+
+    public var code: Code
+    public var context: String
+
+    public init(_ code: Code, _ context: String) {
+        self.code = code
+        self.context = context
+    }
+
+    public var description: String { context }
+}
