@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "Quorum", targets: ["Quorum"]),
         .library(name: "BackupKey", targets: ["BackupKey"]),
         .library(name: "Ceremony", targets: ["Ceremony"]),
+        .library(name: "Hotplug", targets: ["Hotplug"]),
         .library(name: "PCSC", targets: ["PCSC"]),
         .library(name: "VPCDBridge", targets: ["VPCDBridge"]),
         .executable(name: "trustedpath", targets: ["TrustedPathCLI"]),
@@ -61,6 +62,8 @@ let package = Package(
         .target(name: "PINPad", dependencies: ["TrustedPathCore", "APDU", "CCID", "CCIDReader", "TCOS"],
                 swiftSettings: strict),
         .target(name: "Quorum", dependencies: ["TrustedPathCore"], swiftSettings: strict),
+        // The system layer: libudev enumeration and monitoring of readers and PEDs.
+        .target(name: "Hotplug", dependencies: ["TrustedPathCore", "CUdev", "CCID"], swiftSettings: strict),
         // The workflows layer: the backup-key quorum ceremony, over any share-card station.
         .target(name: "Ceremony", dependencies: ["TrustedPathCore", "Quorum", "BackupKey"], swiftSettings: strict),
         .target(name: "BackupKey", dependencies: [
@@ -71,10 +74,11 @@ let package = Package(
 
         .executableTarget(name: "TrustedPathCLI", dependencies: [
             "Transcript", "CaptureDecoder", "CCID", "APDU", "USBLink", "LibUSBLink", "CCIDReader", "Simulator",
-            "TCOS", "PCSC", "VPCDBridge", "Quorum", "BackupKey", "PINPad",
+            "TCOS", "PCSC", "VPCDBridge", "Quorum", "BackupKey", "PINPad", "Ceremony", "Hotplug",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "TrustedPathDaemon", dependencies: [
+            "Hotplug", "USBLink", "LibUSBLink", "CCID", "CCIDReader",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
 
@@ -99,6 +103,9 @@ let package = Package(
         .testTarget(name: "PCSCTests", dependencies: ["PCSC", "VPCDBridge", "APDU", "TCOS", "Simulator", "TestSupport"]),
         // Runs the built `trustedpath` binary: the command-line contracts (JSON keys, exit codes).
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        // Hotplug and the daemon against the real libudev under umockdev (run by make test's
+        // system tier, with SystemTests).
+        .testTarget(name: "HotplugSystemTests", dependencies: ["Hotplug", "CUMockdev", "TestSupport"]),
         .testTarget(name: "SystemTests", dependencies: ["LibUSBLink", "USBLink", "Transcript", "CUMockdev"],
                     resources: [.copy("Fixtures")]),
     ]

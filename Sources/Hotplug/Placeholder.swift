@@ -1,0 +1,1 @@
+// Hotplug: see the files of this folder.
