@@ -4,8 +4,8 @@ import VPCDBridge
 
 /// Other PC/SC clients (OpenSC, pyscard) against the bridge's card through the same pcscd:
 /// the bridge must look like a card to them, not only to our backend.
-@Suite(.serialized, .enabled(if: PCSCTier.isAvailable, PCSCTier.skipReason))
-struct ClientToolTests {
+extension PCSCTierTests {
+@Suite struct ClientTool {
     @Test func openSCPrintsTheATR() async throws {
         try await PCSCTier.withCard { _, _ in
             let result = try await PCSCTier.run("/usr/bin/opensc-tool", ["-r", "0", "-a"])
@@ -50,4 +50,5 @@ struct ClientToolTests {
             #expect(result.output.contains("00010203 9000"), "\(result.output)")
         }
     }
+}
 }

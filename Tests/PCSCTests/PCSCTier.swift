@@ -3,6 +3,11 @@ import PCSC
 import Testing
 import VPCDBridge
 
+/// All PC/SC tier suites nest in this one so that they run one after another: they share
+/// pcscd's one vpcd reader, and Swift Testing runs separate suites in parallel.
+@Suite(.serialized, .enabled(if: PCSCTier.isAvailable, PCSCTier.skipReason))
+struct PCSCTierTests {}
+
 /// The PC/SC tier needs the private pcscd that scripts/with-pcscd starts (it sets
 /// TRUSTEDPATH_PCSCD); anywhere else these suites are skipped, with that reason.
 enum PCSCTier {
