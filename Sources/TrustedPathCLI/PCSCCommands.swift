@@ -7,7 +7,7 @@ struct PCSCCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pcsc",
         abstract: "Readers and reader features through pcscd (PC/SC).",
-        subcommands: [PCSCReadersCommand.self, PCSCFeaturesCommand.self])
+        subcommands: [PCSCReadersCommand.self, PCSCFeaturesCommand.self, PCSCBenchCommand.self])
 }
 
 /// Prints a PC/SC failure, with what the user can do, on standard error and exits 1.
@@ -40,7 +40,7 @@ struct PCSCReadersCommand: AsyncParsableCommand {
             let states = try await context.waitForChange(readers.map { .unaware($0) }, timeout: .seconds(2))
             for state in states {
                 let atr = state.atr.isEmpty ? "" : "  ATR " + Hex.encode(state.atr, separator: " ")
-                print("\(state.reader)  [\(state.flags)]\(atr)")
+                print("\(state.reader)  [\(state.flags.subtracting(.changed))]\(atr)")
             }
         } catch {
             throw fail(error)
@@ -82,5 +82,39 @@ struct PCSCFeaturesCommand: AsyncParsableCommand {
         } catch {
             throw fail(error)
         }
+    }
+}
+
+/// `trustedpath pcsc bench`: round trips per second through pcscd, for scripts/bench-pcsc.
+struct PCSCBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Send one APDU many times and print APDUs per second.")
+
+    @Option(help: "The reader's name.") var reader: String
+    @Option(help: "The APDU in hex.") var apdu = "00B0000010"
+    @Option(help: "How many times.") var count = 10_000
+
+    func run() async throws {
+        guard let bytes = Hex.decode(apdu), bytes.count >= 4 else { throw ValidationError("--apdu: not an APDU in hex") }
+        do throws(PCSCError) {
+            let card = try await PCSCCard(context: PCSCContext(), reader: reader)
+            _ = try await card.transmit(bytes)
+            let clock = ContinuousClock()
+            let start = clock.now
+            for _ in 0..<count { _ = try await card.transmit(bytes) }
+            let elapsed = clock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            print("trustedpath PCSC: \(count) APDUs in \(String(format3(seconds))) s: \(Int(Double(count) / seconds)) APDU/s")
+            try await card.disconnect()
+        } catch {
+            throw fail(error)
+        }
+    }
+
+    private func format3(_ value: Double) -> String {
+        let thousandths = Int((value * 1000).rounded())
+        let fraction = String(thousandths % 1000)
+        return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 }

@@ -77,10 +77,22 @@ final class VPCDSocket: @unchecked Sendable {
         shutdown(fd, Int32(SHUT_RDWR))
     }
 
+    /// Acknowledge at once what the next recv gets. Debian's vpcd (vsmartcard 3.3) writes a
+    /// frame so that its second part waits for our ACK, and Linux delays that ACK by ~40 ms
+    /// while we have nothing to send: measured 20 APDU/s without this, thousands with it.
+    /// Linux clears the flag after use, hence once per recv.
+    private func quickAck() {
+        #if os(Linux)
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_QUICKACK, &one, socklen_t(MemoryLayout<Int32>.size))
+        #endif
+    }
+
     private func readExactly(_ count: Int) throws(VPCDError) -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: count)
         var got = 0
         while got < count {
+            quickAck()
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + got, count - got, 0) }
             if n == 0 { return nil }
             if n < 0 {
