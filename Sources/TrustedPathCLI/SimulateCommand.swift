@@ -1,5 +1,10 @@
 import ArgumentParser
 import VPCDBridge
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `trustedpath simulate`: serve simulated devices to the real host stack.
 struct SimulateCommand: AsyncParsableCommand {
@@ -26,7 +31,10 @@ struct SimulateVPCDCommand: AsyncParsableCommand {
 
     func run() async throws {
         let bridge = VPCDBridge(card: SimulatedCards.vpcdCard(), host: host, port: port)
-        print("serving a simulated card to vpcd at \(host):\(port); Ctrl-C to remove it")
+        // write(2) unbuffered: a print would sit in stdio's buffer until exit, and Ctrl-C
+        // (the way to remove the card) ends the process without flushing it.
+        let banner = "serving a simulated card to vpcd at \(host):\(port); Ctrl-C to remove it\n"
+        _ = banner.withCString { write(1, $0, strlen($0)) }
         await bridge.run()
     }
 }
