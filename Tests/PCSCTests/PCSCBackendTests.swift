@@ -151,5 +151,38 @@ extension PCSCTierTests {
         }
         #expect(error?.code == .timeout)
     }
+
+    @Test func reconnectWithResetKeepsTheCardUsable() async throws {
+        let card = MinimalCard()
+        try await PCSCTier.withCard(card) { _, _ in
+            let connection = try await PCSCCard(context: PCSCContext(), reader: PCSCTier.reader)
+            let cycles = await card.powerCycles
+            try await connection.reconnect(initialization: .reset)
+            #expect(await connection.activeProtocol == .t1)
+            let select = try CommandAPDU(cla: 0, ins: 0xA4, p1: 0, p2: 0x0C, data: [0x3F, 0x00])
+            #expect(try await connection.transmit(select).statusWord == .success)
+            // vpcd turns SCARD_RESET_CARD into a reset control or a power cycle.
+            #expect(await card.powerCycles >= cycles)
+        }
+    }
+
+    /// Blocked PC/SC waits sit on Dispatch threads: with more waits than cores pending, an
+    /// APDU still goes through at once.
+    @Test func blockedWaitsDoNotStarveTheCooperativePool() async throws {
+        try await PCSCTier.withCard { _, state in
+            let waits = (0..<8).map { _ in
+                Task { try? await PCSCContext().waitForChange([state], timeout: .seconds(3)) }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            let clock = ContinuousClock()
+            let start = clock.now
+            let card = try await PCSCCard(context: PCSCContext(), reader: PCSCTier.reader)
+            let select = try CommandAPDU(cla: 0, ins: 0xA4, p1: 0, p2: 0x0C, data: [0x3F, 0x00])
+            #expect(try await card.transmit(select).statusWord == .success)
+            #expect(clock.now - start < .seconds(2))
+            waits.forEach { $0.cancel() }
+            for wait in waits { _ = await wait.value }
+        }
+    }
 }
 }
