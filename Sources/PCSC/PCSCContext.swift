@@ -61,7 +61,7 @@ public final class PCSCContext: Sendable {
     ///
     /// - Parameter timeout: nil waits for ever.
     /// - Throws: `PCSCError` with `.timeout` when nothing changed in time, `.cancelled` on cancellation.
-    public func waitForChange(_ readers: [PCSCReaderState], timeout: Duration?) async throws(PCSCError) -> [PCSCReaderState] {
+    public func waitForChange(readers: [PCSCReaderState], timeout: Duration?) async throws(PCSCError) -> [PCSCReaderState] {
         let handle = handle
         let milliseconds: DWORD = timeout.map { DWORD(max(0, $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)) } ?? 0xFFFF_FFFF
         if Task.isCancelled { throw PCSCError(.cancelled, operation: "SCardGetStatusChange") }
@@ -97,7 +97,7 @@ public final class PCSCContext: Sendable {
         let deadline = timeout.map { clock.now + $0 }
         while true {
             let left = deadline.map { max(.zero, $0 - clock.now) }
-            state = try await waitForChange([state], timeout: left)[0]
+            state = try await waitForChange(readers: [state], timeout: left)[0]
             if state.isCardPresent { return state }
             if state.isUnknownReader { throw PCSCError(.unknownReader, operation: "SCardGetStatusChange(\(reader))") }
         }
@@ -110,7 +110,7 @@ public final class PCSCContext: Sendable {
         let deadline = timeout.map { clock.now + $0 }
         while true {
             let left = deadline.map { max(.zero, $0 - clock.now) }
-            state = try await waitForChange([state], timeout: left)[0]
+            state = try await waitForChange(readers: [state], timeout: left)[0]
             if !state.flags.contains(.present) { return state }
         }
     }

@@ -37,7 +37,7 @@ struct PCSCReadersCommand: AsyncParsableCommand {
                 print("no readers")
                 return
             }
-            let states = try await context.waitForChange(readers.map { .unaware($0) }, timeout: .seconds(2))
+            let states = try await context.waitForChange(readers: readers.map { .unaware($0) }, timeout: .seconds(2))
             for state in states {
                 let atr = state.atr.isEmpty ? "" : "  ATR " + Hex.encode(state.atr, separator: " ")
                 print("\(state.reader)  [\(state.flags.subtracting(.changed))]\(atr)")

@@ -55,10 +55,10 @@ extension PCSCTierTests {
             }
             #expect(error?.code == .sharingViolation)
             #expect(error?.description.contains("another application holds the card exclusively") == true)
-            let seen = try await PCSCContext().waitForChange([.unaware(PCSCTier.reader)], timeout: .seconds(2))[0]
+            let seen = try await PCSCContext().waitForChange(readers: [.unaware(PCSCTier.reader)], timeout: .seconds(2))[0]
             #expect(seen.isExclusive)
             try await holder.disconnect()
-            let after = try await PCSCContext().waitForChange([.unaware(PCSCTier.reader)], timeout: .seconds(2))[0]
+            let after = try await PCSCContext().waitForChange(readers: [.unaware(PCSCTier.reader)], timeout: .seconds(2))[0]
             #expect(!after.isExclusive)
         }
     }
@@ -71,7 +71,7 @@ extension PCSCTierTests {
             connected = try await PCSCCard(context: PCSCContext(), reader: PCSCTier.reader)
         }
         // withCard stopped the bridge and waited for pcscd to report the reader empty.
-        let empty = try await monitor.waitForChange([.unaware(PCSCTier.reader)], timeout: .seconds(2))[0]
+        let empty = try await monitor.waitForChange(readers: [.unaware(PCSCTier.reader)], timeout: .seconds(2))[0]
         #expect(empty.isEmpty)
         #expect(empty.atr.isEmpty || !empty.flags.contains(.present))
         // A handle from before the removal reports it.
@@ -127,13 +127,13 @@ extension PCSCTierTests {
 
     @Test func waitTimesOutAndCancels() async throws {
         let context = try PCSCContext()
-        let now = try await context.waitForChange([.unaware(PCSCTier.reader)], timeout: .seconds(1))[0]
+        let now = try await context.waitForChange(readers: [.unaware(PCSCTier.reader)], timeout: .seconds(1))[0]
         let timeout = await #expect(throws: PCSCError.self) {
-            _ = try await context.waitForChange([now], timeout: .milliseconds(200))
+            _ = try await context.waitForChange(readers: [now], timeout: .milliseconds(200))
         }
         #expect(timeout?.code == .timeout)
 
-        let waiter = Task { try await context.waitForChange([now], timeout: nil) }
+        let waiter = Task { try await context.waitForChange(readers: [now], timeout: nil) }
         try await Task.sleep(for: .milliseconds(100))
         waiter.cancel()
         let cancelled = await #expect(throws: PCSCError.self) { _ = try await waiter.value }
@@ -146,7 +146,7 @@ extension PCSCTierTests {
         // real reader): it returns only when a reader is attached or detached, and vpcd's two
         // readers are fixed for pcscd's lifetime, so here the wait runs into its timeout.
         let error = await #expect(throws: PCSCError.self) {
-            _ = try await context.waitForChange([.unaware(PCSCReaderState.plugAndPlayNotification)],
+            _ = try await context.waitForChange(readers: [.unaware(PCSCReaderState.plugAndPlayNotification)],
                                                 timeout: .milliseconds(300))
         }
         #expect(error?.code == .timeout)
@@ -171,7 +171,7 @@ extension PCSCTierTests {
     @Test func blockedWaitsDoNotStarveTheCooperativePool() async throws {
         try await PCSCTier.withCard { _, state in
             let waits = (0..<8).map { _ in
-                Task { try? await PCSCContext().waitForChange([state], timeout: .seconds(3)) }
+                Task { try? await PCSCContext().waitForChange(readers: [state], timeout: .seconds(3)) }
             }
             try await Task.sleep(for: .milliseconds(100))
             let clock = ContinuousClock()
