@@ -6,8 +6,10 @@ import Dispatch
 struct BlockingQueue: Sendable {
     let queue: DispatchQueue
 
-    init(label: String, concurrent: Bool = false) {
-        queue = DispatchQueue(label: label, attributes: concurrent ? [.concurrent] : [])
+    /// Serial: on Linux each serial queue gets a thread when it blocks, where concurrent
+    /// queues share a pool as large as the CPU count.
+    init(label: String) {
+        queue = DispatchQueue(label: label)
     }
 
     func run<T: Sendable>(_ body: @escaping @Sendable () throws(PCSCError) -> T) async throws(PCSCError) -> T {

@@ -13,8 +13,10 @@ import Darwin
 /// another (pcsc-lite's own advice: a context per thread of work).
 public final class PCSCContext: Sendable {
     let handle: SCARDCONTEXT
-    /// Waits may run for minutes; concurrent, so that one wait does not queue another context call.
-    let blocking = BlockingQueue(label: "PCSCContext", concurrent: true)
+    /// Serial, like pcsc-lite's own handling of one context. A serial queue also gets a thread
+    /// of its own on Linux, where a concurrent queue shares the CPU-count-sized pool: with
+    /// two cores a third blocked wait would queue behind the first two.
+    let blocking = BlockingQueue(label: "PCSCContext")
 
     public init(scope: Scope = .system) throws(PCSCError) {
         var context: SCARDCONTEXT = 0
@@ -65,6 +67,7 @@ public final class PCSCContext: Sendable {
         let handle = handle
         let milliseconds: DWORD = timeout.map { DWORD(max(0, $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)) } ?? 0xFFFF_FFFF
         if Task.isCancelled { throw PCSCError(.cancelled, operation: "SCardGetStatusChange") }
+        let flag = CancellationFlag()
         // withTaskCancellationHandler does not carry a typed throw through; a Result does.
         let result = await withTaskCancellationHandler { () async -> Result<[PCSCReaderState], PCSCError> in
             do throws(PCSCError) { return .success(try await blocking.run { () throws(PCSCError) -> [PCSCReaderState] in
@@ -77,6 +80,9 @@ public final class PCSCContext: Sendable {
                     raw.dwCurrentState = state.currentStateWord
                     return raw
                 }
+                // A cancel between this check and pcscd starting the wait is still missed; that
+                // window is microseconds wide, where without the flag it was the queue's backlog.
+                if flag.isCancelled { throw PCSCError(.cancelled, operation: "SCardGetStatusChange") }
                 try check(SCardGetStatusChange(handle, milliseconds, &states, DWORD(states.count)),
                           "SCardGetStatusChange(\(readers.map(\.reader)))")
                 return states.enumerated().map { index, raw in
@@ -85,6 +91,7 @@ public final class PCSCContext: Sendable {
                 }
             }) } catch { return .failure(error) }
         } onCancel: {
+            flag.cancel()
             SCardCancel(handle)
         }
         return try result.get()

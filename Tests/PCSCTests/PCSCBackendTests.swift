@@ -180,8 +180,11 @@ extension PCSCTierTests {
             let select = try CommandAPDU(cla: 0, ins: 0xA4, p1: 0, p2: 0x0C, data: [0x3F, 0x00])
             #expect(try await card.transmit(select).statusWord == .success)
             #expect(clock.now - start < .seconds(2))
+            // Every wait is in SCardGetStatusChange on its own thread; cancelling ends them all now.
+            let cancelled = clock.now
             waits.forEach { $0.cancel() }
             for wait in waits { _ = await wait.value }
+            #expect(clock.now - cancelled < .seconds(1))
         }
     }
 }
