@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "CaptureDecoder", dependencies: ["Transcript", "CCID"], swiftSettings: strict),
         .target(name: "CCIDReader", dependencies: ["TrustedPathCore", "USBLink", "CCID", "APDU"],
                 swiftSettings: strict),
-        .target(name: "Simulator", dependencies: ["TrustedPathCore", "USBLink", "CCID", "APDU", "TCOS"],
+        .target(name: "Simulator", dependencies: ["TrustedPathCore", "USBLink", "CCID", "APDU", "TCOS", "VPCDBridge"],
                 swiftSettings: strict),
         .target(name: "TCOS", dependencies: ["TrustedPathCore", "APDU"], swiftSettings: strict),
         // The devices layer: a TCOS card behind a PIN-pad reader, PIN typed on the keypad only.

@@ -1,1 +1,0 @@
-// PCSC: see the files of this folder.

@@ -1,1 +1,0 @@
-// VPCDBridge: see the files of this folder.
