@@ -39,7 +39,7 @@ extension PINPadReader {
         let template = SecurePINTemplate.changeReferenceData(reference: slot.pinReference, format: options.pinFormat,
                                                              confirmNewPIN: true)
         let modify = try template.ccidModify(options: options)
-        announce(["Enter PIN", "Enter new PIN", "Confirm new PIN"],
+        announce(["Enter PIN, then the new PIN twice"],
                  fallback: ["Change the \(slot.name) PIN on the reader's keypad:",
                             "current PIN, OK; new PIN, OK; new PIN again, OK"])
         let answer = try await secure(.modify(modify), entries: 3)
