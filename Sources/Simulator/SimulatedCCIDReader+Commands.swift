@@ -35,11 +35,7 @@ extension SimulatedCCIDReader {
         case .getParameters: parameters(message, set: nil)
         case .resetParameters: parameters(message, set: slots[slot].atrParameters)
         case .setParameters(let requested): setParameters(message, requested)
-        case .escape(let data):
-            // Loopback: the simulator has no vendor commands, and echoing lets hosts test the path.
-            enqueue(CCIDMessage(slot: message.slot, sequence: message.sequence,
-                                payload: .escapeResponse(status: status(slot), error: CCIDSlotError(rawValue: 0),
-                                                         data: data)).encode())
+        case .escape(let data): escape(message, data)
         case .iccClock:
             if requireActiveCard(message) { send(message) }
         case .secure(_, _, let operation): secure(message, operation)

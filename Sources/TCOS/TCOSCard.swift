@@ -116,21 +116,15 @@ public struct TCOSCard: Sendable {
     public func changePIN(_ slot: TCOSSlot, old: SecretBytes, new: SecretBytes,
                           allowLastTry: Bool = false) async throws(TCOSError) {
         try await checkPINFormat(new)
-        var header = try await openSlot(slot)
+        let header = try await openSlot(slot)
         try await guardTries(slot, allowLastTry: allowLastTry)
         try Self.require(try await commands.changeReferenceData(reference: slot.pinReference, oldPIN: old, newPIN: new),
                          slot)
-        if header.transportPINSet {
-            header.transportPINSet = false
-            try await commands.select(fileID: slot.headerEF, returnFCP: false)
-            do throws(TCOSError) {
-                try await commands.updateBinary(data: header.encoded())
-            } catch let error where error.code == .securityStatusNotSatisfied {
-                // A card that does not leave the PIN verified after CHANGE REFERENCE DATA:
-                // verify with the new PIN (a full counter, just reset) and write again.
-                try Self.require(try await commands.verify(reference: slot.pinReference, pin: new), slot)
-                try await commands.updateBinary(data: header.encoded())
-            }
+        if try await recordPINChanged(slot, header: header) == .needsVerifiedPIN {
+            // A card that does not leave the PIN verified after CHANGE REFERENCE DATA:
+            // verify with the new PIN (a full counter, just reset) and write again.
+            try Self.require(try await commands.verify(reference: slot.pinReference, pin: new), slot)
+            try await finishPINChangeRecord(header: header)
         }
     }
 
@@ -151,7 +145,7 @@ public struct TCOSCard: Sendable {
         guard ok else { throw TCOSError(.invalidArgument, field: "new PIN", "6 to 8 digits") }
     }
 
-    private func guardTries(_ slot: TCOSSlot, allowLastTry: Bool) async throws(TCOSError) {
+    func guardTries(_ slot: TCOSSlot, allowLastTry: Bool) async throws(TCOSError) {
         switch try await commands.pinStatus(reference: slot.pinReference) {
         case .blocked:
             throw TCOSError(.pinBlocked, triesLeft: 0, "the \(slot.name) PIN")
@@ -162,7 +156,7 @@ public struct TCOSCard: Sendable {
         }
     }
 
-    private static func require(_ result: PINStatus, _ slot: TCOSSlot) throws(TCOSError) {
+    static func require(_ result: PINStatus, _ slot: TCOSSlot) throws(TCOSError) {
         switch result {
         case .verified: return
         case .notVerified(let n): throw TCOSError(.wrongPIN, triesLeft: n, "the \(slot.name) PIN")

@@ -105,6 +105,11 @@ extension SimulatedTCOSState {
     /// Splits old||new: at the stored PIN's length (plain ASCII from a host), or in halves
     /// (two fixed-size blocks from a PIN pad).
     static func split(_ data: [UInt8], firstMatching value: [UInt8]) -> ([UInt8], [UInt8])? {
+        // Padded blocks first: a pad's "123456 FF FF" would otherwise match the plain prefix
+        // and leave the padding at the front of the new PIN.
+        if data.count % 2 == 0, normalized(Array(data.prefix(data.count / 2))) == value {
+            return (Array(data.prefix(data.count / 2)), Array(data.dropFirst(data.count / 2)))
+        }
         if data.count > value.count, Array(data.prefix(value.count)) == value {
             return (Array(data.prefix(value.count)), Array(data.dropFirst(value.count)))
         }

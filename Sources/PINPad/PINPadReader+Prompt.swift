@@ -1,0 +1,36 @@
+import CCID
+import CCIDReader
+
+/// Free-text prompts answered with OK or Cancel on the pad.
+extension PINPadReader {
+    /// Shows `prompt` on the reader's display and waits for OK or Cancel (TrustedPath's
+    /// escape, docs/pinpad-escape.md).
+    ///
+    /// A reader without a display: the prompt goes to the `messages` fallback (the CLI prints
+    /// it) and this returns `.ok` at once; the OK or Cancel is then given on the pad in the
+    /// PIN entry that follows, which is where such a reader can take it. Use it only before a
+    /// PIN entry.
+    public func confirm(_ prompt: PadPrompt) async throws(PINPadError) -> PadConfirmation {
+        guard hasDisplay else {
+            messages(PadMessage(.hostFallback, prompt.lines))
+            return .ok
+        }
+        messages(PadMessage(.onPad, prompt.lines))
+        let seconds = options.promptTimeoutSeconds
+        let data = PadEscape.encode(prompt, timeoutSeconds: seconds)
+        let message: CCIDMessage
+        do {
+            message = try await reader.transact(.escape(data: data), slot: readerSlot,
+                                                readTimeout: .seconds(Int(seconds == 0 ? 60 : seconds)) + reader.options.readMargin)
+        } catch where error.slotError == .commandNotSupported {
+            throw PINPadError(.unsupported, reader: error,
+                              "the reader does not take TrustedPath's display escape; it needs its vendor's escape mapped (docs/pinpad-escape.md)")
+        } catch {
+            throw PINPadError(.reader, reader: error)
+        }
+        guard case .escapeResponse(_, _, let answer) = message.payload, let result = PadEscape.decodeAnswer(answer) else {
+            throw PINPadError(.unsupported, "the reader's escape answer is not TrustedPath's; it needs its vendor's escape mapped (docs/pinpad-escape.md)")
+        }
+        return result
+    }
+}

@@ -1,1 +1,0 @@
-// PINPad: see the files of this folder.

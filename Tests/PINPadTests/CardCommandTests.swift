@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `trustedpath card` against the simulated reader, its card state kept in a file between runs.
+@Suite(.serialized) struct CardCommandTests {
+    let state = FileManager.default.temporaryDirectory
+        .appendingPathComponent("trustedpath-card-\(UUID().uuidString)").appendingPathComponent("sim-card").path
+
+    private func card(_ arguments: [String]) throws -> CommandRunner.Result {
+        try CommandRunner.run(["card"] + arguments + ["--simulate", "--card-state", state])
+    }
+
+    @Test func statusVerifyAndTheRetryCounterAcrossRuns() throws {
+        let status = try card(["status"])
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("backup key share slot (share): PIN 3 tries left; default PIN; content: empty"))
+        #expect(status.stdout.contains("this card still has the default PIN 123456: change it with trustedpath card change-pin --slot share"))
+
+        let right = try card(["verify", "--slot", "share", "--keys", "123456,ok"])
+        #expect(right.status == 0)
+        #expect(right.lines.contains("[pad] Enter PIN"))
+        #expect(right.lines.contains("[display] Enter PIN | ******"))
+        #expect(!right.stdout.contains("123456"))
+
+        for expected in ["2 tries left", "only 1 try left"] {
+            let wrong = try card(["verify", "--slot", "activation", "--keys", "111111,ok"])
+            #expect(wrong.status != 0)
+            #expect(wrong.stderr.contains("wrong PIN; \(expected)"))
+        }
+        let refused = try card(["verify", "--slot", "activation", "--keys", "111111,ok"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("only 1 PIN try is left"))
+        #expect(try card(["status", "--slot", "activation"]).stdout.contains("PIN 1 try left"))
+
+        let last = try card(["verify", "--slot", "activation", "--allow-last-try", "--keys", "111111,ok"])
+        #expect(last.status != 0)
+        let blocked = try card(["verify", "--slot", "activation", "--keys", "123456,ok"])
+        #expect(blocked.status != 0)
+        #expect(blocked.stderr.contains("the PIN is blocked"))
+        #expect(!blocked.stdout.contains("[pad] Enter PIN"))
+    }
+
+    @Test func timeoutCancelAndChangePIN() throws {
+        let timeout = try card(["verify", "--slot", "share", "--keys", "12,timeout"])
+        #expect(timeout.status != 0)
+        #expect(timeout.stderr.contains("No PIN was entered on the reader's keypad within 30 s; nothing was sent to the card and no try was used"))
+        let cancel = try card(["verify", "--slot", "share", "--keys", "cancel"])
+        #expect(cancel.stderr.contains("cancelled on the reader's keypad"))
+        #expect(try card(["status", "--slot", "share"]).stdout.contains("PIN 3 tries left"))
+
+        let change = try card(["change-pin", "--slot", "share", "--keys", "123456,ok,24681357,ok,24681357,ok"])
+        #expect(change.status == 0)
+        let status = try card(["status", "--slot", "share"])
+        #expect(status.stdout.contains("PIN changed") && !status.stdout.contains("warning"))
+        #expect(try card(["verify", "--slot", "share", "--keys", "24681357,ok"]).status == 0)
+    }
+
+    @Test func writeAndReadNeverPrintAShare() throws {
+        let file = state + "-share"
+        try FileManager.default.createDirectory(atPath: (state as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        let share = [UInt8](repeating: 0x5A, count: 68)
+        #expect(FileManager.default.createFile(atPath: file, contents: Data(share)))
+        let write = try card(["write", "--slot", "share", "--from", file, "--keys", "ok,123456,ok"])
+        #expect(write.status == 0, "\(write.stderr)")
+        #expect(write.lines.contains("[display] Write New Key | press OK/Cancel"))
+        let read = try card(["read", "--slot", "share", "--keys", "ok,123456,ok"])
+        #expect(read.status == 0)
+        #expect(read.stdout.contains("backup key share slot: a backup key share, 68 bytes"))
+        #expect(!read.stdout.lowercased().contains(String(repeating: "5a", count: 8)))
+        #expect(try card(["read", "--slot", "share", "--raw"]).status != 0)
+        let cancelled = try card(["write", "--slot", "share", "--from", file, "--keys", "cancel"])
+        #expect(cancelled.status != 0 && cancelled.stderr.contains("nothing was done"))
+    }
+}
