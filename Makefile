@@ -17,11 +17,13 @@ demo: bootstrap
 
 # Unit and replay tiers run in one process; the system tier runs the real libusb and
 # libudev under umockdev's preload library, in a process of its own so that no testbed
-# leaks into the other tiers.
+# leaks into the other tiers; the PC/SC tier runs beside a private pcscd with the vpcd
+# driver, in mount and network namespaces of its own (scripts/with-pcscd).
 test: bootstrap
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --skip SystemTests $(TESTFLAGS)
+	$(SWIFT) test --skip-build --skip SystemTests --skip PCSCTierTests $(TESTFLAGS)
 	umockdev-wrapper $(SWIFT) test --skip-build --filter SystemTests $(TESTFLAGS)
+	scripts/with-pcscd $(SWIFT) test --skip-build --filter PCSCTests $(TESTFLAGS)
 
 fuzz:
 	@for t in $$(ls Fuzz/*.swift | xargs -n1 basename | sed 's/\.swift$$//'); do scripts/fuzz $$t $${SECONDS_EACH:-60} || exit 1; done

@@ -40,14 +40,18 @@ enum PCSCTier {
     }
 
     /// Runs a tool inside the namespace (OpenSC, python3) and returns its exit status and output.
-    static func run(_ tool: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+    static func run(_ tool: String, _ arguments: [String], input: String? = nil) async throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
+        let stdin = Pipe()
+        process.standardInput = stdin
         try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
         // Read on a Dispatch thread: the tool talks to pcscd, which talks to our bridge, which
         // needs the cooperative pool free to answer.
         let data: Data = await withCheckedContinuation { continuation in
