@@ -87,6 +87,7 @@ public struct QuorumCeremony: Sendable {
                 let inspection = try await card.inspect()
                 try refuseUnusable(card, inspection, for: record, log: log)
                 try await card.verifyOnPad()
+                try await refuseOccupied(card, inspection, for: record, log: log)
                 try await card.writeShare(record)
                 let back = try await card.readShare()
                 guard back.x == record.x, back.setIdentifier == record.setIdentifier, back.y.constantTimeEquals(record.y) else {
@@ -102,21 +103,36 @@ public struct QuorumCeremony: Sendable {
         throw CeremonyError(.tooFewCards, "no usable card for share \(record.x) after \(attemptsPerShare) tries")
     }
 
+    /// Refusals that need no PIN: a foreign card, a blocked PIN, a share the card shows.
     private func refuseUnusable(_ card: any ShareCard, _ inspection: CardInspection, for record: ShareRecord,
                                 log: CeremonyJournal) throws(CeremonyError) {
-        switch inspection.kind {
-        case .foreign(let reason):
+        if case .foreign(let reason) = inspection.kind {
             throw CeremonyError(.foreignCard, "card \(card.identity) is not a TrustedPath card (\(reason)): nothing was written; insert another card")
-        case .holdsShare(let set, let x) where set == record.setLabel:
-            throw CeremonyError(.sameCardTwice, "card \(card.identity) already holds share \(x) of this set: insert another card")
-        case .holdsShare(let set, let x) where !overwriteOtherSets && !log.isStale(set):
-            throw CeremonyError(.otherSetOnCard, "card \(card.identity) holds share \(x) of set \(set), which is still in use: "
-                + "insert another card (or run with --overwrite)")
-        default:
-            break
         }
         if inspection.blocked {
             throw CeremonyError(.cardBlocked, "card \(card.identity) has a blocked PIN: insert another card")
+        }
+        if case .holdsShare(let set?, let x?) = inspection.kind {
+            try refuse(card, holding: set, x, for: record, log: log)
+        }
+    }
+
+    /// After the PIN: a card whose share was not visible before is read, and refused if that
+    /// share belongs to this set or to one still in use.
+    private func refuseOccupied(_ card: any ShareCard, _ inspection: CardInspection, for record: ShareRecord,
+                                log: CeremonyJournal) async throws(CeremonyError) {
+        guard case .holdsShare(nil, _) = inspection.kind, let existing = try? await card.readShare() else { return }
+        try refuse(card, holding: existing.setLabel, existing.x, for: record, log: log)
+    }
+
+    private func refuse(_ card: any ShareCard, holding set: String, _ x: UInt8, for record: ShareRecord,
+                        log: CeremonyJournal) throws(CeremonyError) {
+        if set == record.setLabel {
+            throw CeremonyError(.sameCardTwice, "card \(card.identity) already holds share \(x) of this set: insert another card")
+        }
+        if !overwriteOtherSets, !log.isStale(set) {
+            throw CeremonyError(.otherSetOnCard, "card \(card.identity) holds share \(x) of set \(set), which is still in use: "
+                + "insert another card (or run with --overwrite)")
         }
     }
 
@@ -150,18 +166,16 @@ public struct QuorumCeremony: Sendable {
             let card = try await station.waitForCard()
             do throws(CeremonyError) {
                 let inspection = try await card.inspect()
-                guard case .holdsShare(let cardSet, let x) = inspection.kind else {
+                guard case .holdsShare(let shownSet, let shownX) = inspection.kind else {
                     throw CeremonyError(.foreignCard, "card \(card.identity) holds no share: insert a card of the set")
                 }
-                if let label, cardSet != label {
-                    throw CeremonyError(.otherSetOnCard, "card \(card.identity) holds a share of set \(cardSet), not \(label)")
+                if inspection.blocked {
+                    throw CeremonyError(.cardBlocked, "card \(card.identity) has a blocked PIN: insert another card of the set")
                 }
-                if collected.contains(where: { $0.x == x }) {
-                    throw CeremonyError(.sameCardTwice, "card \(card.identity) holds share \(x), which was read already: "
-                        + "insert a different card")
-                }
+                try checkReadable(card, set: shownSet, x: shownX, wanted: label, collected: collected)
                 try await card.verifyOnPad()
                 let record = try await card.readShare()
+                try checkReadable(card, set: record.setLabel, x: record.x, wanted: label, collected: collected)
                 label = record.setLabel
                 wanted = record.threshold
                 collected.append(record)
@@ -185,6 +199,17 @@ public struct QuorumCeremony: Sendable {
         }
         await station.inform("Key of set \(label ?? "?") read back from \(cards.count) cards and checked")
         return (combination.key, cards.sorted { $0.x < $1.x }, combination.badShares)
+    }
+
+    private func checkReadable(_ card: any ShareCard, set: String?, x: UInt8?, wanted: String?,
+                               collected: [ShareRecord]) throws(CeremonyError) {
+        if let set, let wanted, set != wanted {
+            throw CeremonyError(.otherSetOnCard, "card \(card.identity) holds a share of set \(set), not \(wanted)")
+        }
+        if let x, collected.contains(where: { $0.x == x }) {
+            throw CeremonyError(.sameCardTwice, "card \(card.identity) holds share \(x), which was read already: "
+                + "insert a different card")
+        }
     }
 
     /// Restores the backup key from any k cards of a set.
@@ -216,11 +241,9 @@ public struct QuorumCeremony: Sendable {
                     throw CeremonyError(.sameCardTwice, "that is the card being copied: insert the new card")
                 }
                 let inspection = try await target.inspect()
-                if case .holdsShare(let set, let x) = inspection.kind, set == record.setLabel, x == record.x {
-                    throw CeremonyError(.sameCardTwice, "card \(target.identity) already holds this share")
-                }
                 try refuseUnusable(target, inspection, for: record, log: log)
                 try await target.verifyOnPad()
+                try await refuseOccupied(target, inspection, for: record, log: log)
                 try await target.writeShare(record)
                 guard try await target.readShare().y.constantTimeEquals(record.y) else {
                     throw CeremonyError(.cardFault, "card \(target.identity) did not keep the share: use another card")

@@ -36,8 +36,9 @@ public struct CardInspection: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         /// A TrustedPath card whose share slot is empty.
         case empty
-        /// A TrustedPath card holding a share; its set, x and threshold are public header data.
-        case holdsShare(set: String, x: UInt8)
+        /// A TrustedPath card holding a share. Its set and x are known only where the card
+        /// shows them without a PIN; nil until the share has been read after verification.
+        case holdsShare(set: String?, x: UInt8?)
         /// Not one of our cards: nothing is written to it.
         case foreign(reason: String)
     }

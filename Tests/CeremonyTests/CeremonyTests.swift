@@ -121,4 +121,18 @@ import Quorum
         let restore = try await QuorumCeremony(station: FakeStation(inserts: [.card(c), .card(b)]), journal: journal).restore()
         #expect(restore.key.constantTimeEquals(result.key))
     }
+
+    /// Cards that show a share only after the PIN (TCOS): the checks happen once it is read.
+    @Test func sharesHiddenUntilThePINAreCheckedAfterVerifying() async throws {
+        for card in [a, b, c] { await card.script(hidesShare: true) }
+        let journal = temporaryJournal()
+        let (first, station, _) = try await create(2, 2, [.card(a), .card(a), .card(b), .card(b), .card(b), .card(a)], journal: journal)
+        #expect(await station.messages.contains { $0.contains("card A already holds share 1 of this set") })
+        #expect(await station.messages.contains { $0.contains("card B holds share 2, which was read already") })
+        // A later ceremony must not overwrite the cards of the set in use.
+        let next = FakeStation(inserts: [.card(a), .card(c), .card(d), .card(c), .card(d)])
+        let second = try await QuorumCeremony(station: next, journal: journal).create(k: 2, n: 2)
+        #expect(await next.messages.contains { $0.contains("card A holds share 1 of set \(first.set), which is still in use") })
+        #expect(second.cards.map(\.card) == ["C", "D"])
+    }
 }

@@ -11,6 +11,8 @@ actor FakeCard: ShareCard {
     private(set) var verifications = 0
     var foreign = false
     var blocked = false
+    /// Like a TCOS card: the slot header says a share is there, not which one.
+    var hidesShare = false
     /// Errors the next verifications throw, in order (then it succeeds).
     var verifyFaults: [CeremonyError.Code] = []
     /// Writes that fail as if the card were pulled.
@@ -18,17 +20,19 @@ actor FakeCard: ShareCard {
 
     init(_ identity: String) { self.identity = identity }
 
-    func script(verifyFaults: [CeremonyError.Code] = [], pulledWrites: Int = 0, foreign: Bool = false) {
+    func script(verifyFaults: [CeremonyError.Code] = [], pulledWrites: Int = 0, foreign: Bool = false,
+                hidesShare: Bool = false) {
         self.verifyFaults = verifyFaults
         self.pulledWrites = pulledWrites
         self.foreign = foreign
+        self.hidesShare = hidesShare
     }
 
     func inspect() throws(CeremonyError) -> CardInspection {
         if foreign { return CardInspection(kind: .foreign(reason: "no TrustedPath slots"), defaultPINSet: false, triesLeft: nil, blocked: false) }
         let kind: CardInspection.Kind
         if let stored, let record = try? ShareRecord(parsing: stored) {
-            kind = .holdsShare(set: record.setLabel, x: record.x)
+            kind = hidesShare ? .holdsShare(set: nil, x: nil) : .holdsShare(set: record.setLabel, x: record.x)
         } else {
             kind = .empty
         }

@@ -14,7 +14,7 @@ public final class SimulatedTCOSCard: Sendable {
     public static let tcos3ATR: [UInt8] = [0x3B, 0xBF, 0x96, 0x00, 0x81, 0x31, 0xFE, 0x5D, 0x00, 0x64, 0x04, 0x11,
                                            0x03, 0x01, 0x31, 0xC0, 0x73, 0xF7, 0x01, 0xD0, 0x00, 0x90, 0x00, 0x7D]
 
-    private let state: Mutex<SimulatedTCOSState>
+    let state: Mutex<SimulatedTCOSState>
 
     public init(profile: Profile = .trustedPath) {
         state = Mutex(profile.makeState())
