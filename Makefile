@@ -3,7 +3,7 @@
 SWIFT ?= swift
 TESTFLAGS ?=
 
-.PHONY: bootstrap build demo test test-unit test-system fuzz bench clean
+.PHONY: bootstrap build demo decode-sample test fuzz clean
 
 bootstrap:
 	@scripts/bootstrap
@@ -11,8 +11,23 @@ bootstrap:
 build: bootstrap
 	$(SWIFT) build
 
+# The main job on the built-in simulators: a 2-of-3 backup-key ceremony on a simulated
+# cyberJack e-com PIN pad with simulated TCOS cards (an unattended simulated operator), a
+# backup encrypted under the new key, then the key restored from cards 3 and 1 and the
+# backup decrypted with it.
+DEMO = .build/demo
 demo: bootstrap
 	$(SWIFT) build --product trustedpath
+	rm -rf $(DEMO) && mkdir -p $(DEMO)
+	echo "appliance partition backup" > $(DEMO)/backup.txt
+	$$($(SWIFT) build --show-bin-path)/trustedpath ceremony create --quorum 2/3 --simulate --cards-dir $(DEMO)/cards \
+	    --encrypt $(DEMO)/backup.txt --encrypted $(DEMO)/backup.tpbk
+	$$($(SWIFT) build --show-bin-path)/trustedpath ceremony restore --simulate --cards-dir $(DEMO)/cards --cards 3,1 \
+	    --decrypt $(DEMO)/backup.tpbk --output $(DEMO)/restored.txt
+	cmp $(DEMO)/backup.txt $(DEMO)/restored.txt && echo "demo: the backup restored with cards 3 and 1 matches"
+
+# Decodes the sample capture of a real EMV reader at the CCID and APDU layers.
+decode-sample: build
 	$$($(SWIFT) build --show-bin-path)/trustedpath transcript decode Fixtures/captures/emv-reader-usbmon.pcap
 
 # Unit and replay tiers run in one process; the system tier runs the real libusb and

@@ -65,7 +65,8 @@ let package = Package(
         // The system layer: libudev enumeration and monitoring of readers and PEDs.
         .target(name: "Hotplug", dependencies: ["TrustedPathCore", "CUdev", "CCID"], swiftSettings: strict),
         // The workflows layer: the backup-key quorum ceremony, over any share-card station.
-        .target(name: "Ceremony", dependencies: ["TrustedPathCore", "Quorum", "BackupKey"], swiftSettings: strict),
+        .target(name: "Ceremony", dependencies: ["TrustedPathCore", "Quorum", "BackupKey", "PINPad", "TCOS", "CCIDReader"],
+                swiftSettings: strict),
         .target(name: "BackupKey", dependencies: [
             "TrustedPathCore", "Quorum", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),

@@ -79,7 +79,10 @@ public struct JournalStore: Sendable {
         do {
             let data = try encoder.encode(journal)
             let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+            }
             // .atomic writes a temporary file beside it and renames it into place.
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {

@@ -136,3 +136,63 @@ import TestSupport
         }
     }
 }
+
+/// The main job through the command line: the ceremony on the simulators, as `make demo`
+/// runs it, and its failure cases.
+@Suite struct CeremonyCLITests {
+    private func folder() -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ceremony-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func createThenRestoreFromAnyTwoCardsDecryptsTheBackup() throws {
+        let dir = folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let plain = dir.appendingPathComponent("plain"), sealed = dir.appendingPathComponent("sealed")
+        let restored = dir.appendingPathComponent("restored"), cards = dir.appendingPathComponent("cards").path
+        try Data("partition backup".utf8).write(to: plain)
+        let create = try CommandRunner.run(["ceremony", "create", "--quorum", "2/3", "--simulate", "--cards-dir", cards,
+                                            "--encrypt", plain.path, "--encrypted", sealed.path])
+        #expect(create.status == 0, "\(create.stderr)")
+        #expect(create.stdout.contains("Write New Key / press OK/Cancel"))
+        #expect(create.stdout.contains("Insert 3. card / press OK/Cancel"))
+        #expect(create.stdout.contains("Read New Key / press OK/Cancel"))
+        #expect(create.stdout.contains("still has the default PIN 123456"))
+        #expect(!create.stdout.contains("123456,") && !create.stdout.contains("313233343536"))
+        let restore = try CommandRunner.run(["ceremony", "restore", "--simulate", "--cards-dir", cards, "--cards", "3,1",
+                                             "--decrypt", sealed.path, "--output", restored.path])
+        #expect(restore.status == 0, "\(restore.stderr)")
+        #expect(try Data(contentsOf: restored) == Data("partition backup".utf8))
+        let journal = try CommandRunner.run(["ceremony", "journal", "--simulate", "--cards-dir", cards])
+        #expect(journal.stdout.contains("(2 of 3): verified: share 1 on card 89490173000000000101"))
+    }
+
+    @Test func theSameCardTwiceIsNotTwoCards() throws {
+        let dir = folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cards = dir.appendingPathComponent("cards").path
+        #expect(try CommandRunner.run(["ceremony", "create", "--quorum", "2/2", "--simulate", "--cards-dir", cards]).status == 0)
+        let twice = try CommandRunner.run(["ceremony", "restore", "--simulate", "--cards-dir", cards, "--cards", "2,2"])
+        #expect(twice.status != 0)
+        #expect(twice.stdout.contains("which was read already: insert a different card"))
+    }
+
+    @Test func aWrongPINThreeTimesBlocksThatCardAndTheCeremonyUsesAnother() throws {
+        let dir = folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cards = dir.appendingPathComponent("cards").path
+        // The operator types a wrong PIN: each card refuses it until its last try, which is
+        // never spent; without another card the ceremony stops and nothing is adopted.
+        let wrong = try CommandRunner.run(["ceremony", "create", "--quorum", "2/2", "--simulate", "--cards-dir", cards,
+                                           "--pin", "999999", "--cards", "1,1,1,1"])
+        #expect(wrong.status != 0)
+        #expect(wrong.stdout.contains("wrong PIN; 2 tries left"))
+        #expect(wrong.stdout.contains("wrong PIN; only 1 try left"))
+        #expect(wrong.stdout.contains("only 1 PIN try is left; a wrong PIN now blocks the slot, so nothing was sent to the card"))
+        #expect(wrong.stderr.contains("abandoned") && wrong.stderr.contains("the backup key is unchanged"))
+        let journal = try CommandRunner.run(["ceremony", "journal", "--simulate", "--cards-dir", cards])
+        #expect(journal.stdout.contains("abandoned"))
+        #expect(!journal.stdout.contains("in use"))
+    }
+}
