@@ -9,7 +9,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks (build with -c release for meaningful figures).",
-        subcommands: [Stack.self])
+        subcommands: [Stack.self, QuorumBench.self])
 
     /// APDU round trips through the whole in-process stack, and the host side's own share.
     struct Stack: AsyncParsableCommand {
