@@ -56,8 +56,10 @@ extension BenchCommand {
             let combineCrop = 5 * warmCombine.sorted()[500], splitCrop = 5 * warmSplit.sorted()[500]
             for _ in 0..<samples {
                 let randomClass = Bool.random(using: &generator)
-                // Both classes get fresh shares the same way; only the secret differs.
-                let secret = randomClass ? BackupKey.generate() : fixed
+                // Both classes prepare alike (a fresh key made, fresh shares split); only which
+                // secret is split differs, so allocator and cache state match between them.
+                let fresh = BackupKey.generate()
+                let secret = randomClass ? fresh : SecretBytes(fixed.withBytes { $0 })
                 let shares = try Quorum.split(secret, k: 3, n: 5, keyCheck: keyCheck)
                 let chosen = Array(shares.prefix(3)).map { (x: $0.x, y: $0.y) }
 
