@@ -1,0 +1,82 @@
+import Synchronization
+import Foundation
+import Logging
+
+/// Readers and PEDs coming and going, as an AsyncSequence of `DeviceEvent`s.
+///
+/// `events()` starts a dedicated thread that owns libudev (its objects are not
+/// thread-safe) and sleeps in poll(2) on the monitor socket: no timer wakeups while nothing
+/// happens. It first reports what is attached (coldplug, as `…-added` events), then every
+/// change, exactly once and in order. The stream ends when `stop()` is called, the
+/// consumer stops iterating, or libudev fails (logged).
+public final class HotplugMonitor: Sendable {
+    public struct Options: Sendable {
+        /// How long a device must be quiet before its change is reported; zero reports every
+        /// change at once.
+        public var debounce: Duration
+        /// "udev" (events after udevd ran its rules: properties set, permissions right) or
+        /// "kernel" (raw kernel events; for systems without udevd).
+        public var netlinkSource: String
+        /// SO_RCVBUF for the monitor socket, so bursts queue rather than drop; 0 keeps libudev's.
+        public var receiveBufferSize: Int
+
+        public init(debounce: Duration = .zero, netlinkSource: String = "udev", receiveBufferSize: Int = 4 << 20) {
+            self.debounce = debounce
+            self.netlinkSource = netlinkSource
+            self.receiveBufferSize = receiveBufferSize
+        }
+    }
+
+    public let options: Options
+    private let logger: Logger
+    private let wakeup: WakeupDescriptor
+    private let started = Mutex(false)
+
+    public init(options: Options = Options(), logger: Logger = Logger(label: "trustedpath.hotplug")) throws(HotplugError) {
+        self.options = options
+        self.logger = logger
+        self.wakeup = try WakeupDescriptor()
+    }
+
+    deinit {
+        wakeup.wake()
+    }
+
+    /// Starts monitoring; call once per monitor.
+    public func events() throws(HotplugError) -> AsyncStream<DeviceEvent> {
+        let already = started.withLock { value in
+            defer { value = true }
+            return value
+        }
+        guard !already else { throw HotplugError(.alreadyStarted, "events() was already called on this monitor") }
+        // Unbounded: a slow consumer delays events but never loses one.
+        let (stream, continuation) = AsyncStream<DeviceEvent>.makeStream(bufferingPolicy: .unbounded)
+        let loop = MonitorLoop(options: options, wakeup: wakeup, logger: logger) { continuation.yield($0) }
+        let wakeup = self.wakeup
+        let logger = self.logger
+        continuation.onTermination = { _ in wakeup.wake() }
+        let thread = Thread {
+            do {
+                try loop.run()
+            } catch {
+                logger.error("hotplug monitor stopped: \(error)")
+            }
+            continuation.finish()
+        }
+        thread.name = "trustedpath.hotplug"
+        thread.start()
+        return stream
+    }
+
+    /// Ends the stream; the thread leaves poll(2) at once.
+    public func stop() {
+        wakeup.wake()
+    }
+
+    /// What is attached now, classified; synchronous, on the caller's thread.
+    public static func enumerate(logger: Logger = Logger(label: "trustedpath.hotplug")) throws(HotplugError)
+        -> [DeviceClassifier.Result] {
+        let context = try UdevContext(logger: logger)
+        return try context.enumerate().compactMap(DeviceClassifier.classify)
+    }
+}
