@@ -31,6 +31,7 @@ public final class HotplugMonitor: Sendable {
     private let logger: Logger
     private let wakeup: WakeupDescriptor
     private let started = Mutex(false)
+    private let readiness = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     public init(options: Options = Options(), logger: Logger = Logger(label: "trustedpath.hotplug")) throws(HotplugError) {
         self.options = options
@@ -51,7 +52,8 @@ public final class HotplugMonitor: Sendable {
         guard !already else { throw HotplugError(.alreadyStarted, "events() was already called on this monitor") }
         // Unbounded: a slow consumer delays events but never loses one.
         let (stream, continuation) = AsyncStream<DeviceEvent>.makeStream(bufferingPolicy: .unbounded)
-        let loop = MonitorLoop(options: options, wakeup: wakeup, logger: logger) { continuation.yield($0) }
+        let loop = MonitorLoop(options: options, wakeup: wakeup, logger: logger,
+                               emit: { continuation.yield($0) }, coldplugDone: { [self] in markReady() })
         let wakeup = self.wakeup
         let logger = self.logger
         continuation.onTermination = { _ in wakeup.wake() }
@@ -61,11 +63,33 @@ public final class HotplugMonitor: Sendable {
             } catch {
                 logger.error("hotplug monitor stopped: \(error)")
             }
+            // Also on failure, so nobody waits forever for a coldplug that never comes.
+            self.markReady()
             continuation.finish()
         }
         thread.name = "trustedpath.hotplug"
         thread.start()
         return stream
+    }
+
+    /// Returns once the coldplug events are in the stream and later uevents will be seen
+    /// (what systemd's READY=1 should wait for), or once the monitor has failed.
+    public func ready() async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let resumeNow = readiness.withLock { state in
+                if !state.done { state.waiters.append(waiter) }
+                return state.done
+            }
+            if resumeNow { waiter.resume() }
+        }
+    }
+
+    private func markReady() {
+        let waiters = readiness.withLock { state in
+            defer { state = (true, []) }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Ends the stream; the thread leaves poll(2) at once.

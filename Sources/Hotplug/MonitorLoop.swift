@@ -14,6 +14,8 @@ struct MonitorLoop {
     let wakeup: WakeupDescriptor
     let logger: Logger
     let emit: @Sendable (DeviceEvent) -> Void
+    /// Called once the coldplug events are out and the monitor is listening.
+    let coldplugDone: @Sendable () -> Void
 
     func run() throws(HotplugError) {
         let context = try UdevContext(logger: logger)
@@ -41,6 +43,7 @@ struct MonitorLoop {
             classifyAndObserve(snapshot, &registry, settled: true)
         }
         logger.info("coldplug done", metadata: ["devices": "\(registry.reported.count)"])
+        coldplugDone()
 
         var fds = [pollfd(fd: monitorFD, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: wakeup.fd, events: Int16(POLLIN), revents: 0)]
