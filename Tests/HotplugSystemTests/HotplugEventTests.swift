@@ -9,7 +9,8 @@ extension HotplugSystemTests {
             let subscriber = try await Subscriber()
             #expect(await subscriber.waitFor(1, quiet: .zero).map(\.short) == ["reader-added 1-1"])
 
-            // Seen at coldplug and again in an 'add' uevent: said once.
+            // Seen at coldplug and again in an 'add' uevent: said once. (add_from_string already
+            // sends an 'add' uevent, so the explicit one after it is a duplicate too.)
             testbed.uevent(FixtureDevice.ecomSysPath, "add")
             for device in [FixtureDevice.vendorClassReader, .keyboard, .pedByID] {
                 try testbed.add(device.umockdev)
