@@ -6,14 +6,17 @@ struct DaemonOptions {
     var socketPath: String? = "/run/trustedpath/events.sock"
     var debounce: Duration = .zero
     var logLevel = "info"
+    var cardEvents = false
 
     static let usage = """
-        usage: trustedpathd [--json] [--socket PATH | --no-socket] [--debounce MS] [--log-level LEVEL]
+        usage: trustedpathd [--json] [--socket PATH | --no-socket] [--debounce MS] [--card-events] [--log-level LEVEL]
 
           --json           print one JSON event a line on standard output
           --socket PATH    the Unix socket clients subscribe on (default /run/trustedpath/events.sock)
           --no-socket      no event socket
           --debounce MS    report a device's change once it has been quiet MS milliseconds (default 0)
+          --card-events    open each reader and report card-inserted/removed (holds the reader:
+                           pcscd and the trustedpath tools can't use it meanwhile)
           --log-level L    trace, debug, info, notice, warning, error, critical (default info)
 
         Logs go to standard error (the journal under systemd).
@@ -36,6 +39,7 @@ struct DaemonOptions {
             case "--json": options.json = true
             case "--socket": options.socketPath = try value(argument)
             case "--no-socket": options.socketPath = nil
+            case "--card-events": options.cardEvents = true
             case "--debounce":
                 let text = try value(argument)
                 guard let ms = Int(text), ms >= 0, ms <= 60_000 else {

@@ -52,10 +52,25 @@ struct TrustedPathDaemon {
             return 1
         }
 
+        // Hotplug and card events merge here, so stdout and the socket see one order.
+        let (output, emit) = AsyncStream<DeviceEvent>.makeStream(bufferingPolicy: .unbounded)
+        let cards = options.cardEvents ? CardWatcher(logger: logger) { emit.yield($0) } : nil
         let running = Atomic<Bool>(true)
         let stopped = stop.continuation
         let consumer = Task {
             for await event in stream {
+                emit.yield(event)
+                switch event.kind {
+                case .readerAdded: await cards?.readerAdded(event.device)
+                case .readerRemoved: await cards?.readerRemoved(event.device)
+                default: break
+                }
+            }
+            running.store(false, ordering: .relaxed)
+            stopped.yield(.monitorEnded)
+        }
+        let writer = Task {
+            for await event in output {
                 if options.json {
                     FileOutput.standardOutput.write(event.jsonLine + "\n")
                 } else {
@@ -63,8 +78,6 @@ struct TrustedPathDaemon {
                 }
                 server?.broadcast(event)
             }
-            running.store(false, ordering: .relaxed)
-            stopped.yield(.monitorEnded)
         }
 
         await monitor.ready()
@@ -78,6 +91,9 @@ struct TrustedPathDaemon {
         watchdog?.cancel()
         monitor.stop()
         await consumer.value
+        await cards?.stopAll()
+        emit.finish()
+        await writer.value
         server?.close()
         logger.info("trustedpathd stopped")
         return reason == .monitorEnded ? 1 : 0

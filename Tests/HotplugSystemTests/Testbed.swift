@@ -41,6 +41,23 @@ final class Testbed {
         guard ok != 0 else { throw Failure(description: "add_from_string failed") }
     }
 
+    /// Replays a usbmon capture for the device at `sysPath` (URBs matched in order). The
+    /// replay is served by this process, also to a child process that shares the testbed
+    /// through UMOCKDEV_DIR and the preload (trustedpathd in the daemon tests).
+    func loadPcap(_ sysPath: String, _ capture: [UInt8]) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("trustedpath-\(UUID().uuidString).pcap")
+        try Data(capture).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        var error: UnsafeMutablePointer<GError>?
+        let ok = umockdev_testbed_load_pcap(raw, sysPath, file.path, &error)
+        if let error {
+            let message = String(cString: error.pointee.message)
+            g_error_free(error)
+            throw Failure(description: "load_pcap: \(message)")
+        }
+        guard ok != 0 else { throw Failure(description: "load_pcap failed") }
+    }
+
     /// A uevent ("add", "remove", "change") for a device, as the kernel would send it.
     func uevent(_ sysPath: String, _ action: String) {
         umockdev_testbed_uevent(raw, sysPath, action)
