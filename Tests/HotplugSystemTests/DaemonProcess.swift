@@ -13,10 +13,11 @@ final class DaemonProcess: Sendable {
     private let process: Process
     private let output = Output()
 
-    init(_ arguments: [String]) throws {
+    init(_ arguments: [String], environment extra: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("trustedpathd")
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -35,6 +36,15 @@ final class DaemonProcess: Sendable {
 
     var lines: [String] { output.text.withLock { $0 }.split(separator: "\n").map(String.init) }
     var log: String { output.errors.withLock { $0 } }
+
+    /// Waits until the log (stderr) contains `text`; false on timeout.
+    func waitForLog(_ text: String, timeout: Duration = .seconds(10)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !log.contains(text), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return log.contains(text)
+    }
 
     /// Waits until `count` lines arrived or `timeout` passed.
     func waitForLines(_ count: Int, timeout: Duration = .seconds(10)) async -> [String] {
