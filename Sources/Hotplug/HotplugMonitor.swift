@@ -1,6 +1,9 @@
 import Synchronization
 import Foundation
 import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Readers and PEDs coming and going, as an AsyncSequence of `DeviceEvent`s.
 ///
@@ -8,7 +11,8 @@ import Logging
 /// thread-safe) and sleeps in poll(2) on the monitor socket: no timer wakeups while nothing
 /// happens. It first reports what is attached (coldplug, as `…-added` events), then every
 /// change, exactly once and in order. The stream ends when `stop()` is called, the
-/// consumer stops iterating, or libudev fails (logged).
+/// consumer stops iterating, or libudev fails (logged). The thread holds the monitor until
+/// then, so dropping the last reference alone does not stop it: call `stop()`.
 public final class HotplugMonitor: Sendable {
     public struct Options: Sendable {
         /// How long a device must be quiet before its change is reported; zero reports every
@@ -58,6 +62,7 @@ public final class HotplugMonitor: Sendable {
         let logger = self.logger
         continuation.onTermination = { _ in wakeup.wake() }
         let thread = Thread {
+            Self.nameCurrentThread("tp-hotplug")
             do {
                 try loop.run()
             } catch {
@@ -67,7 +72,6 @@ public final class HotplugMonitor: Sendable {
             self.markReady()
             continuation.finish()
         }
-        thread.name = "trustedpath.hotplug"
         thread.start()
         return stream
     }
@@ -90,6 +94,17 @@ public final class HotplugMonitor: Sendable {
             return state.waiters
         }
         for waiter in waiters { waiter.resume() }
+    }
+
+    /// Names the calling thread for top(1) and gdb. Through /proc: Foundation's Thread.name
+    /// doesn't reach the kernel here, and pthread_setname_np/prctl aren't imported by
+    /// Glibc's Swift module (GNU extension, variadic); without it the thread shows the
+    /// name of the Dispatch worker that created it.
+    private static func nameCurrentThread(_ name: String) {
+        let fd = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = name.utf8CString.withUnsafeBytes { write(fd, $0.baseAddress, $0.count - 1) }
+        close(fd)
     }
 
     /// Ends the stream; the thread leaves poll(2) at once.
