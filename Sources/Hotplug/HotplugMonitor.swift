@@ -35,6 +35,7 @@ public final class HotplugMonitor: Sendable {
     private let logger: Logger
     private let wakeup: WakeupDescriptor
     private let started = Mutex(false)
+    private let counter = UeventCounter()
     private let readiness = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     public init(options: Options = Options(), logger: Logger = Logger(label: "trustedpath.hotplug")) throws(HotplugError) {
@@ -57,7 +58,8 @@ public final class HotplugMonitor: Sendable {
         // Unbounded: a slow consumer delays events but never loses one.
         let (stream, continuation) = AsyncStream<DeviceEvent>.makeStream(bufferingPolicy: .unbounded)
         let loop = MonitorLoop(options: options, wakeup: wakeup, logger: logger,
-                               emit: { continuation.yield($0) }, coldplugDone: { [self] in markReady() })
+                               emit: { continuation.yield($0) }, coldplugDone: { [self] in markReady() },
+                               counter: counter)
         let wakeup = self.wakeup
         let logger = self.logger
         continuation.onTermination = { _ in wakeup.wake() }
@@ -75,6 +77,11 @@ public final class HotplugMonitor: Sendable {
         thread.start()
         return stream
     }
+
+    /// uevents taken off the monitor socket so far (usb devices and interfaces, ours or
+    /// not, duplicates included): for diagnostics, and for tests that must know the
+    /// socket is drained.
+    public var ueventsReceived: Int { counter.value.load(ordering: .relaxed) }
 
     /// Returns once the coldplug events are in the stream and later uevents will be seen
     /// (what systemd's READY=1 should wait for), or once the monitor has failed.

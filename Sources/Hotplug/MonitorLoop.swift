@@ -1,5 +1,6 @@
 import CUdev
 import Logging
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,6 +17,8 @@ struct MonitorLoop {
     let emit: @Sendable (DeviceEvent) -> Void
     /// Called once the coldplug events are out and the monitor is listening.
     let coldplugDone: @Sendable () -> Void
+    /// Counts every uevent taken off the socket, ours or not.
+    let counter: UeventCounter
 
     func run() throws(HotplugError) {
         let context = try UdevContext(logger: logger)
@@ -63,6 +66,7 @@ struct MonitorLoop {
             if fds[1].revents != 0 { return }
             if fds[0].revents & Int16(POLLIN) != 0 {
                 while let device = udev_monitor_receive_device(monitor) {
+                    counter.value.add(1, ordering: .relaxed)
                     handle(device, context, &registry)
                     udev_device_unref(device)
                 }
@@ -112,4 +116,10 @@ struct MonitorLoop {
     private func emitAll(_ events: [DeviceEvent]) {
         for event in events { emit(event) }
     }
+}
+
+/// How many uevents the monitor thread has received: diagnostics, and what tests wait on
+/// to know the socket is drained.
+final class UeventCounter: Sendable {
+    let value = Atomic<Int>(0)
 }

@@ -16,6 +16,7 @@ extension HotplugSystemTests {
                 try testbed.add(device.umockdev)
                 testbed.uevent(device.sysPath, "add")
             }
+            await subscriber.waitForUevents(7)  // paced: see waitForUevents
             testbed.unplug(FixtureDevice.ecomSysPath)
             testbed.unplug(FixtureDevice.keyboard.sysPath)
             testbed.unplug(FixtureDevice.pedByID.sysPath)
@@ -32,7 +33,7 @@ extension HotplugSystemTests {
             withExtendedLifetime(testbed) {}
         }
 
-        /// In bursts of 8: umockdev delivers uevents over an AF_UNIX datagram socket with
+        /// In bursts of 5, each read off the socket before the next: umockdev delivers uevents over an AF_UNIX datagram socket with
         /// MSG_DONTWAIT and aborts the process on EAGAIN, which comes once more than
         /// net.unix.max_dgram_qlen (10 here) are queued. Real netlink queues up to SO_RCVBUF,
         /// which the monitor raises to 4 MiB.
@@ -46,7 +47,7 @@ extension HotplugSystemTests {
                     testbed.uevent(FixtureDevice.ecomSysPath, "add")
                 }
                 testbed.uevent(FixtureDevice.ecomSysPath, "add")  // a duplicate: says nothing
-                _ = await subscriber.waitFor(1 + 4 * (burst + 1), quiet: .zero)
+                await subscriber.waitForUevents(5 * (burst + 1))
             }
             let events = await subscriber.waitFor(101)
             await subscriber.stop()
@@ -60,12 +61,12 @@ extension HotplugSystemTests {
             let testbed = Testbed()
             try testbed.addFixture("cyberjack-ecom")
             let subscriber = try await Subscriber(debounce: .milliseconds(200))
-            for _ in 0..<10 {
+            for burst in 0..<10 {
                 for _ in 0..<4 {
                     testbed.uevent(FixtureDevice.ecomSysPath, "remove")
                     testbed.uevent(FixtureDevice.ecomSysPath, "add")
                 }
-                try await Task.sleep(for: .milliseconds(5))  // see the storm test: umockdev's queue
+                await subscriber.waitForUevents(8 * (burst + 1))  // see the storm test: umockdev's queue
             }
             // Present before, present after: nothing to say.
             #expect(await subscriber.waitFor(2, timeout: .milliseconds(600)).map(\.short) == ["reader-added 1-1"])

@@ -35,6 +35,16 @@ final class Subscriber: Sendable {
         return events
     }
 
+    /// Waits until the monitor has taken `count` uevents off its socket (or `timeout`).
+    /// Tests pace their uevents with this: umockdev aborts the process when more than
+    /// net.unix.max_dgram_qlen (10) wait unread (see the storm test).
+    func waitForUevents(_ count: Int, timeout: Duration = .seconds(10)) async {
+        let deadline = ContinuousClock.now + timeout
+        while monitor.ueventsReceived < count, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
     func stop() async {
         monitor.stop()
         await task.value
