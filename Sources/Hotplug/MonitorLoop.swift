@@ -65,10 +65,19 @@ struct MonitorLoop {
             }
             if fds[1].revents != 0 { return }
             if fds[0].revents & Int16(POLLIN) != 0 {
-                while let device = udev_monitor_receive_device(monitor) {
+                while true {
+                    errno = 0
+                    guard let device = udev_monitor_receive_device(monitor) else { break }
                     counter.value.add(1, ordering: .relaxed)
                     handle(device, context, &registry)
                     udev_device_unref(device)
+                }
+                if errno == ENOBUFS {
+                    // The kernel dropped uevents (the socket overflowed in a storm): what
+                    // changed meanwhile is unknown, so look at sysfs again and report the
+                    // difference. The final state is right even though a bounce is lost.
+                    logger.warning("uevents lost (monitor socket overflowed); enumerating again")
+                    try resynchronize(context, &registry)
                 }
             }
             for event in registry.due(at: .now) { emit(event) }
@@ -100,6 +109,17 @@ struct MonitorLoop {
             }
         default:
             break  // unbind, move, online/offline: not a change in what is attached
+        }
+    }
+
+    private func resynchronize(_ context: UdevContext, _ registry: inout DeviceRegistry) throws(HotplugError) {
+        let present = try context.enumerate()
+        let paths = Set(present.map(\.syspath))
+        for gone in registry.reported.keys.sorted() where !paths.contains(gone) {
+            emitAll(registry.observe(gone, nil, at: .now, settled: true))
+        }
+        for snapshot in present {
+            classifyAndObserve(snapshot, &registry, settled: true)
         }
     }
 
