@@ -75,7 +75,8 @@ struct DevicesCommand: AsyncParsableCommand {
             ("interfaceNumber", .int(Int(found.interfaceNumber))), ("interfaceClass", .int(Int(found.interfaceClass))),
             ("slots", .int(descriptor.slotCount)), ("protocols", .array(descriptor.protocols.map { .string("T=\($0)") })),
             ("pinVerify", .bool(descriptor.supportsPINVerify)), ("pinModify", .bool(descriptor.supportsPINModify)),
-            ("lcd", descriptor.lcdLayout.map { .string("\($0.lines)x\($0.characters)") } ?? .null),
+            ("lcd", descriptor.lcdLayout.map { .object([("lines", .int($0.lines)), ("characters", .int($0.characters))]) }
+                ?? .null),
             ("exchangeLevel", .string(descriptor.exchangeLevel.name)),
             ("maxMessageLength", .int(descriptor.maxMessageLength)),
         ])
@@ -86,7 +87,7 @@ struct DevicesCommand: AsyncParsableCommand {
         var lines = ["\(identity.role.rawValue) \(identity.vidPid) bus \(identity.busnum) device \(identity.devnum)"
                      + " \(identity.product ?? "") (\(device.reason))", "  \(identity.syspath)"]
         if let descriptor = device.ccid.first?.descriptor {
-            let lcd = descriptor.lcdLayout.map { "\($0.lines)x\($0.characters)" } ?? "none"
+            let lcd = descriptor.lcdLayout.map { "\($0.lines) lines of \($0.characters)" } ?? "none"
             lines.append("  slots \(descriptor.slotCount), protocols \(descriptor.protocols.map { "T=\($0)" }.joined(separator: ",")), "
                          + "PIN verify \(descriptor.supportsPINVerify ? "yes" : "no"), modify \(descriptor.supportsPINModify ? "yes" : "no"), "
                          + "LCD \(lcd), \(descriptor.exchangeLevel.name) exchange")
