@@ -63,7 +63,7 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "Quorum", dependencies: ["TrustedPathCore"], swiftSettings: strict),
         // The system layer: libudev enumeration and monitoring of readers and PEDs.
-        .target(name: "Hotplug", dependencies: ["TrustedPathCore", "CUdev", "CCID"], swiftSettings: strict),
+        .target(name: "Hotplug", dependencies: ["TrustedPathCore", "CUdev", "CCID", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         // The workflows layer: the backup-key quorum ceremony, over any share-card station.
         .target(name: "Ceremony", dependencies: ["TrustedPathCore", "Quorum", "BackupKey", "PINPad", "TCOS", "CCIDReader"],
                 swiftSettings: strict),

@@ -5,6 +5,7 @@ struct TrustedPath: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trustedpath",
         abstract: "Drivers and tools for the HSM appliance's trusted-path devices.",
-        subcommands: [TranscriptCommand.self, CCIDCommand.self, ATRCommand.self, CardCommand.self, CeremonyCommand.self, QuorumCommand.self,
-                      BackupCommand.self, PCSCCommand.self, SimulateCommand.self, BenchCommand.self])
+        subcommands: [TranscriptCommand.self, CCIDCommand.self, ATRCommand.self, CardCommand.self, CeremonyCommand.self,
+                      QuorumCommand.self, BackupCommand.self, DevicesCommand.self, MonitorCommand.self, PCSCCommand.self,
+                      SimulateCommand.self, BenchCommand.self])
 }

@@ -1,50 +1,101 @@
 import Dispatch
+import Hotplug
 import Logging
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The hotplug monitoring daemon. For now it starts, logs, and stops cleanly on SIGTERM or
-/// SIGINT; it sleeps in the kernel meanwhile (no timer wakeups).
+/// The hotplug monitoring daemon: coldplug, then every reader and PED event, printed with
+/// `--json` and streamed on the event socket. It sleeps in the kernel while nothing
+/// happens; the only timer is systemd's watchdog, when the unit asks for one.
 @main
 struct TrustedPathDaemon {
     static func main() async {
+        let options: DaemonOptions
+        do throws(DaemonOptions.Invalid) {
+            guard let parsed = try DaemonOptions.parse(Array(CommandLine.arguments.dropFirst())) else {
+                print(DaemonOptions.usage)
+                return
+            }
+            options = parsed
+        } catch {
+            FileOutput.standardError.write("trustedpathd: \(error)\n\(DaemonOptions.usage)\n")
+            exit(2)
+        }
+        let level = Logger.Level(rawValue: options.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
+            handler.logLevel = level
             return handler
         }
+        exit(await run(options))
+    }
+
+    static func run(_ options: DaemonOptions) async -> Int32 {
         let logger = Logger(label: "trustedpathd")
-        let signals = TerminationSignals()
+        let environment = Environment.current
+        let notifier = SystemdNotifier(environment: environment)
+        let stop = StopReasons()
         logger.info("trustedpathd starting", metadata: ["pid": "\(getpid())"])
-        let signal = await signals.next()
-        logger.info("trustedpathd stopping", metadata: ["signal": "\(signal)"])
-    }
-}
 
-/// SIGTERM and SIGINT as an async sequence: the default handling is switched off and the
-/// signals arrive through Dispatch sources, so waiting for them costs no wakeups.
-struct TerminationSignals {
-    private let stream: AsyncStream<String>
-    private let sources: [any DispatchSourceSignal]
-
-    init() {
-        let (stream, continuation) = AsyncStream<String>.makeStream()
-        let queue = DispatchQueue(label: "trustedpathd.signals")
-        sources = [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")].map { number, name in
-            Glibc.signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { continuation.yield(name) }
-            source.resume()
-            return source
+        let monitor: HotplugMonitor
+        let stream: AsyncStream<DeviceEvent>
+        let server: EventSocketServer?
+        do {
+            monitor = try HotplugMonitor(options: .init(debounce: options.debounce),
+                                         logger: Logger(label: "trustedpathd.hotplug"))
+            stream = try monitor.events()
+            server = try options.socketPath.map { path in try EventSocketServer(path: path, logger: logger) }
+        } catch {
+            logger.critical("cannot start: \(error)")
+            return 1
         }
-        self.stream = stream
-    }
 
-    func next() async -> String {
-        var iterator = stream.makeAsyncIterator()
-        let name = await iterator.next() ?? "end of stream"
-        withExtendedLifetime(sources) {}
-        return name
+        // Hotplug and card events merge here, so stdout and the socket see one order.
+        let (output, emit) = AsyncStream<DeviceEvent>.makeStream(bufferingPolicy: .unbounded)
+        let cards = options.cardEvents ? CardWatcher(logger: logger) { emit.yield($0) } : nil
+        let running = Atomic<Bool>(true)
+        let stopped = stop.continuation
+        let consumer = Task {
+            for await event in stream {
+                emit.yield(event)
+                switch event.kind {
+                case .readerAdded: await cards?.readerAdded(event.device)
+                case .readerRemoved: await cards?.readerRemoved(event.device)
+                default: break
+                }
+            }
+            running.store(false, ordering: .relaxed)
+            stopped.yield(.monitorEnded)
+        }
+        let writer = Task {
+            for await event in output {
+                if options.json {
+                    FileOutput.standardOutput.write(event.jsonLine + "\n")
+                } else {
+                    logger.info("\(event)")
+                }
+                server?.broadcast(event)
+            }
+        }
+
+        await monitor.ready()
+        notifier.send("READY=1\nSTATUS=watching readers and PEDs")
+        let watchdog = Watchdog(environment: environment, notifier: notifier) { running.load(ordering: .relaxed) }
+        logger.info("trustedpathd ready", metadata: ["watchdog": "\(watchdog != nil)"])
+
+        let reason = await stop.next()
+        notifier.send("STOPPING=1")
+        logger.info("trustedpathd stopping", metadata: ["reason": "\(reason)"])
+        watchdog?.cancel()
+        monitor.stop()
+        await consumer.value
+        await cards?.stopAll()
+        emit.finish()
+        await writer.value
+        server?.close()
+        logger.info("trustedpathd stopped")
+        return reason == .monitorEnded ? 1 : 0
     }
 }

@@ -1,1 +1,0 @@
-// Hotplug: see the files of this folder.

@@ -1,0 +1,61 @@
+/// Command-line options of `trustedpathd`. Parsed by hand: the daemon has few options and
+/// its target doesn't link ArgumentParser.
+struct DaemonOptions {
+    var json = false
+    /// nil: no event socket.
+    var socketPath: String? = "/run/trustedpath/events.sock"
+    var debounce: Duration = .zero
+    var logLevel = "info"
+    var cardEvents = false
+
+    static let usage = """
+        usage: trustedpathd [--json] [--socket PATH | --no-socket] [--debounce MS] [--card-events] [--log-level LEVEL]
+
+          --json           print one JSON event a line on standard output
+          --socket PATH    the Unix socket clients subscribe on (default /run/trustedpath/events.sock)
+          --no-socket      no event socket
+          --debounce MS    report a device's change once it has been quiet MS milliseconds (default 0)
+          --card-events    open each reader and report card-inserted/removed (holds the reader:
+                           pcscd and the trustedpath tools can't use it meanwhile)
+          --log-level L    trace, debug, info, notice, warning, error, critical (default info)
+
+        Logs go to standard error (the journal under systemd).
+        """
+
+    struct Invalid: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Parses `arguments` (without the program name). `--help` is reported as `nil`.
+    static func parse(_ arguments: [String]) throws(Invalid) -> DaemonOptions? {
+        var options = DaemonOptions()
+        var rest = arguments[...]
+        func value(_ flag: String) throws(Invalid) -> String {
+            guard let next = rest.popFirst() else { throw Invalid(description: "\(flag) needs a value") }
+            return next
+        }
+        while let argument = rest.popFirst() {
+            switch argument {
+            case "--json": options.json = true
+            case "--socket": options.socketPath = try value(argument)
+            case "--no-socket": options.socketPath = nil
+            case "--card-events": options.cardEvents = true
+            case "--debounce":
+                let text = try value(argument)
+                guard let ms = Int(text), ms >= 0, ms <= 60_000 else {
+                    throw Invalid(description: "--debounce wants milliseconds 0...60000, not \(text)")
+                }
+                options.debounce = .milliseconds(ms)
+            case "--log-level":
+                options.logLevel = try value(argument)
+                let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+                guard levels.contains(options.logLevel) else {
+                    throw Invalid(description: "--log-level is one of \(levels.joined(separator: ", "))")
+                }
+            case "--help", "-h": return nil
+            default: throw Invalid(description: "unknown option \(argument)")
+            }
+        }
+        return options
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+
+extension HotplugSystemTests {
+    /// trustedpathd itself, as a child process sharing the test's umockdev testbed.
+    @Suite("trustedpathd") struct Daemon {
+        /// Coldplug, then a card inserted and removed, replayed on the reader's interrupt
+        /// endpoint (RDR_to_PC_NotifySlotChange 50 03, then 50 02), then a clean SIGTERM.
+        @Test func cardInsertedAndRemovedFromTheInterruptEndpoint() async throws {
+            let testbed = Testbed()
+            try testbed.addFixture("cyberjack-ecom")
+            var capture = InterruptCapture()
+            // CCIDReader asks for max(4, 1 + 2 bits per slot) bytes.
+            capture.interruptIn(0x81, length: 4, reply: [0x50, 0x03])
+            capture.interruptIn(0x81, length: 4, reply: [0x50, 0x02])
+            capture.interruptIn(0x81, length: 4, reply: nil)
+            try testbed.loadPcap(FixtureDevice.ecomSysPath, capture.bytes)
+            let daemon = try DaemonProcess(["--json", "--no-socket", "--card-events"])
+            let lines = await daemon.waitForLines(3)
+            let status = await daemon.terminate()
+            let events = lines.map { line in
+                ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]) ?? [:]
+            }
+            #expect(events.map { $0["event"] as? String ?? "?" } == ["reader-added", "card-inserted", "card-removed"],
+                    "\(daemon.log)")
+            #expect(events.dropFirst().allSatisfy { $0["slot"] as? Int == 0 && $0["idProduct"] as? String == "0400" })
+            #expect(status == 0, "\(daemon.log)")
+            withExtendedLifetime(testbed) {}
+        }
+
+        /// Unplugged while the daemon opens it for card events: logged, and the daemon goes on.
+        @Test func readerGoneWhileBeingOpenedIsLoggedNotFatal() async throws {
+            let testbed = Testbed()
+            try testbed.addFixture("cyberjack-ecom")
+            let daemon = try DaemonProcess(["--json", "--no-socket", "--card-events"])
+            _ = await daemon.waitForLines(1)
+            try testbed.add(FixtureDevice.vendorClassReader.umockdev)
+            testbed.unplug(FixtureDevice.vendorClassReader.sysPath)
+            testbed.unplug(FixtureDevice.ecomSysPath)
+            let lines = await daemon.waitForLines(4, timeout: .seconds(3))
+            let status = await daemon.terminate()
+            let kinds = lines.compactMap { line in
+                ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])?["event"] as? String
+            }
+            #expect(kinds.first == "reader-added")
+            #expect(kinds.last == "reader-removed")
+            #expect(kinds.filter { $0 == "reader-added" }.count == kinds.filter { $0 == "reader-removed" }.count)
+            // Which one depends on the race with the unplug; either is a clear log line.
+            #expect(daemon.log.contains("no card events for this reader") || daemon.log.contains("card events stop"))
+            #expect(status == 0, "\(daemon.log)")
+            withExtendedLifetime(testbed) {}
+        }
+    }
+}
