@@ -36,7 +36,10 @@ extension CCIDReader {
         while !Task.isCancelled {
             let bytes: [UInt8]
             do {
-                bytes = try await link.interruptIn(maxLength: maxLength, endpoint: endpoint, deadline: .after(.seconds(1)))
+                // A long wait costs nothing (the transfer sleeps in the kernel) and an idle
+                // daemon must not wake; ending the stream cancels the task, which cancels the
+                // transfer. The deadline only bounds a transfer the link somehow lost.
+                bytes = try await link.interruptIn(maxLength: maxLength, endpoint: endpoint, deadline: .after(.seconds(86_400)))
             } catch where error.code == .timeout {
                 continue
             } catch {
