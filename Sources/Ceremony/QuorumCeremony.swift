@@ -20,6 +20,12 @@ public struct QuorumCeremony: Sendable {
     public var promptTimeouts = 3
     /// How many cards may be refused for one share before the ceremony stops.
     public var attemptsPerShare = 6
+    /// Makes the new key and its share records. The system's CSPRNG by default; tests that
+    /// replay a recorded ceremony byte for byte give a seeded one.
+    public var makeShares: @Sendable (_ k: Int, _ n: Int) throws(QuorumError) -> (key: SecretBytes, records: [ShareRecord]) = { k, n throws(QuorumError) in
+        let key = BackupKey.generate()
+        return (key, try BackupKey.split(key, k: k, n: n))
+    }
 
     public init(station: any ShareCardStation, journal: JournalStore) {
         self.station = station
@@ -44,9 +50,9 @@ public struct QuorumCeremony: Sendable {
         guard try await ask(.writeNewKey) else { throw CeremonyError(.cancelled, "the ceremony was cancelled; nothing was written") }
         var log = try journal.load()
         abandonUnfinished(&log)
-        let key = BackupKey.generate()
+        let key: SecretBytes
         let records: [ShareRecord]
-        do { records = try BackupKey.split(key, k: k, n: n) } catch {
+        do { (key, records) = try makeShares(k, n) } catch {
             throw CeremonyError(.keyCheckFailed, error.description)
         }
         let label = records[0].setLabel
