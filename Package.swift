@@ -59,7 +59,7 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "TCOS", dependencies: ["TrustedPathCore", "APDU"], swiftSettings: strict),
         // The devices layer: a TCOS card behind a PIN-pad reader, PIN typed on the keypad only.
-        .target(name: "PINPad", dependencies: ["TrustedPathCore", "APDU", "CCID", "CCIDReader", "TCOS"],
+        .target(name: "PINPad", dependencies: ["TrustedPathCore", "APDU", "CCID", "CCIDReader", "TCOS", "PCSC"],
                 swiftSettings: strict),
         .target(name: "Quorum", dependencies: ["TrustedPathCore"], swiftSettings: strict),
         // The system layer: libudev enumeration and monitoring of readers and PEDs.

@@ -12,6 +12,8 @@ extension PINPadReader {
     /// Throws `.wrongPIN` (tries left), `.pinBlocked`, `.lastTryRefused`, `.timeout`,
     /// `.cancelled`, or `.card`/`.reader` for everything else.
     public func verifyOnPad(slot: TCOSSlot, allowLastTry: Bool = false) async throws(PINPadError) {
+        // The PIN is typed on a keypad or not at all: never on the host.
+        guard transport.supportsPINVerify else { throw PINPadError(.noPINPad, transport.label) }
         let card = try await card()
         do { _ = try await card.preparePINEntry(slot, allowLastTry: allowLastTry) } catch { throw PINPadError.from(error) }
         let template = SecurePINTemplate.verify(reference: slot.pinReference, format: options.pinFormat)
@@ -28,7 +30,7 @@ extension PINPadReader {
     /// transport-PIN flag is cleared as `TCOSCard.changePIN` does; a card that wants the new
     /// PIN verified first gets one more pad entry.
     public func changePINOnPad(slot: TCOSSlot, allowLastTry: Bool = false) async throws(PINPadError) {
-        guard reader.descriptor.supportsPINModify else {
+        guard transport.supportsPINModify else {
             throw PINPadError(.noPINPad, "this reader's pad verifies PINs but cannot change them (bPINSupport)")
         }
         let card = try await card()
@@ -69,27 +71,14 @@ extension PINPadReader {
         }
     }
 
-    /// PC_to_RDR_Secure and the PIN-entry outcomes a reader reports itself: bError F0/EF,
-    /// or SW 6400/6401 that some readers put in the answer instead.
+    /// PIN entry on the pad, and the outcomes a reader reports itself: bError F0/EF (CCID),
+    /// or SW 6400/6401 that some readers and PC/SC drivers put in the answer instead.
     private func secure(_ operation: CCIDPINOperation, entries: Int) async throws(PINPadError) -> ResponseAPDU {
         let seconds = Int(options.entryTimeoutSeconds == 0 ? 30 : options.entryTimeoutSeconds)
-        let bytes: [UInt8]
-        do {
-            bytes = try await reader.secure(slot: readerSlot, operation: operation, timeout: .seconds(seconds * entries))
-        } catch {
-            switch error.code {
-            case .pinTimeout: throw PINPadError(.timeout, timeoutSeconds: seconds, reader: error)
-            case .pinCancelled: throw PINPadError(.cancelled, reader: error)
-            default:
-                if case .modify = operation, error.slotError?.rawValue == options.confirmationMismatchError {
-                    throw PINPadError(.confirmationMismatch, reader: error)
-                }
-                throw PINPadError(.reader, reader: error)
-            }
-        }
+        let bytes = try await transport.secure(operation, timeoutSeconds: seconds, entries: entries, options: options)
         let answer: ResponseAPDU
         do { answer = try ResponseAPDU(parsing: bytes) } catch {
-            throw PINPadError(.protocolError, "PC_to_RDR_Secure answer: \(error)")
+            throw PINPadError(.protocolError, "PIN entry answer: \(error)")
         }
         switch answer.statusWord.rawValue {
         case 0x6400: throw PINPadError(.timeout, timeoutSeconds: seconds, "SW 6400")

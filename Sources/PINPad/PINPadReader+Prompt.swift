@@ -18,17 +18,8 @@ extension PINPadReader {
         messages(PadMessage(.onPad, prompt.lines))
         let seconds = options.promptTimeoutSeconds
         let data = PadEscape.encode(prompt, timeoutSeconds: seconds)
-        let message: CCIDMessage
-        do {
-            message = try await reader.transact(.escape(data: data), slot: readerSlot,
-                                                readTimeout: .seconds(Int(seconds == 0 ? 60 : seconds)) + reader.options.readMargin)
-        } catch where error.slotError == .commandNotSupported {
-            throw PINPadError(.unsupported, reader: error,
-                              "the reader does not take TrustedPath's display escape; it needs its vendor's escape mapped (docs/pinpad-escape.md)")
-        } catch {
-            throw PINPadError(.reader, reader: error)
-        }
-        guard case .escapeResponse(_, _, let answer) = message.payload, let result = PadEscape.decodeAnswer(answer) else {
+        let answer = try await transport.escape(data, timeoutSeconds: Int(seconds == 0 ? 60 : seconds))
+        guard let result = PadEscape.decodeAnswer(answer) else {
             throw PINPadError(.unsupported, "the reader's escape answer is not TrustedPath's; it needs its vendor's escape mapped (docs/pinpad-escape.md)")
         }
         return result

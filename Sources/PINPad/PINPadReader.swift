@@ -1,3 +1,4 @@
+import APDU
 import CCID
 import CCIDReader
 import TCOS
@@ -10,17 +11,28 @@ import TCOS
 /// counter is asked before any PIN entry, the last try is refused unless allowed, a blocked
 /// PIN is reported without entry, and a PIN change clears the slot's transport-PIN flag.
 public actor PINPadReader {
-    public nonisolated let reader: CCIDReader
-    /// The reader's card slot (bSlot); not a TCOS slot.
-    public nonisolated let readerSlot: UInt8
+    public nonisolated let transport: any PINPadTransport
     public nonisolated let options: PINPadOptions
-    /// wLcdLayout is not 0: prompts go to the reader's display.
+    /// Free-text prompts go to the reader's display.
     public nonisolated let hasDisplay: Bool
     let messages: @Sendable (PadMessage) -> Void
-    private var connection: CCIDCardConnection?
+    private var channel: (any CardChannel)?
 
     /// - Parameter messages: called with what the operator should see, as it happens; on a
     ///   reader without display it is the only place prompts appear.
+    /// - Parameter requirePINPad: refuse a reader without a keypad now; false for sessions that
+    ///   only read the card's status (PIN entry then still refuses, when it is asked for).
+    /// - Throws: `.noPINPad` when the reader cannot take a PIN on its keypad.
+    public init(transport: any PINPadTransport, options: PINPadOptions = PINPadOptions(), requirePINPad: Bool = true,
+                messages: @escaping @Sendable (PadMessage) -> Void = { _ in }) throws(PINPadError) {
+        guard transport.supportsPINVerify || !requirePINPad else { throw PINPadError(.noPINPad, transport.label) }
+        self.transport = transport
+        self.options = options
+        self.hasDisplay = transport.hasDisplay
+        self.messages = messages
+    }
+
+    /// A CCID reader driven directly over USB.
     /// - Throws: `.noPINPad` when the descriptor's bPINSupport has no PIN verification;
     ///   `.unsupported` below the APDU exchange level (the pad would need our T=1 state).
     public init(reader: CCIDReader, readerSlot: UInt8 = 0, options: PINPadOptions = PINPadOptions(),
@@ -28,30 +40,16 @@ public actor PINPadReader {
         guard reader.descriptor.supportsPINVerify else {
             throw PINPadError(.noPINPad, "bPINSupport 0x\(String(reader.descriptor.bPINSupport, radix: 16))")
         }
-        switch reader.descriptor.exchangeLevel {
-        case .shortAPDU, .extendedAPDU: break
-        default:
-            throw PINPadError(.unsupported, "secure PIN entry is implemented for APDU-level readers only; "
-                + "this one exchanges at the \(reader.descriptor.exchangeLevel.name) level")
-        }
-        self.reader = reader
-        self.readerSlot = readerSlot
-        self.options = options
-        self.hasDisplay = reader.descriptor.lcdLayout != nil
-        self.messages = messages
+        try self.init(transport: try CCIDPINPadTransport(reader: reader, slot: readerSlot), options: options, messages: messages)
     }
 
     /// The card, powered on first use; its session (and a verified PIN) lasts until the card
     /// leaves or the reader is dropped.
     public func card() async throws(PINPadError) -> TCOSCard {
-        if let connection { return TCOSCard(commands: TCOSCommands(channel: connection.channel)) }
-        do {
-            let made = try await reader.connect(slot: readerSlot)
-            connection = made
-            return TCOSCard(commands: TCOSCommands(channel: made.channel))
-        } catch {
-            throw PINPadError(.reader, reader: error)
-        }
+        if let channel { return TCOSCard(commands: TCOSCommands(channel: channel)) }
+        let made = try await transport.connectCard()
+        channel = made
+        return TCOSCard(commands: TCOSCommands(channel: made))
     }
 
     /// Slot states without any PIN entry.

@@ -3,6 +3,7 @@ import Synchronization
 import CCIDReader
 import Foundation
 import LibUSBLink
+import PCSC
 import PINPad
 import Quorum
 import Simulator
@@ -163,13 +164,16 @@ enum CardSlotName: String, ExpressibleByArgument, CaseIterable {
 struct CardConnectionOptions: ParsableArguments {
     @Option(help: "A real reader: VID:PID[:SERIAL] (0c4b:0400) or BUS:ADDRESS.") var reader: String?
     @Flag(help: "Use the simulated cyberJack e-com and TrustedPath card.") var simulate = false
+    @Option(help: "A reader that pcscd holds, by its PC/SC name (PIN entry through PC/SC part 10).") var pcsc: String?
     @Option(help: "The simulated card's state file (default $XDG_STATE_HOME or ~/.local/state, trustedpath/sim-card-1).")
     var cardState: String?
     @Option(help: "Keys the simulated person presses: digits, ok, cancel, clear, timeout, comma-separated; - reads stdin.")
     var keys: String?
 
     func validate() throws {
-        if reader != nil && simulate { throw ValidationError("--reader and --simulate exclude each other") }
+        if [reader != nil, simulate, pcsc != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("--reader, --pcsc and --simulate exclude each other")
+        }
         if let keys, keys != "-", (try? CardKeys.parse(keys)) == nil {
             throw ValidationError("--keys: \(keys): use digits, ok, cancel, clear, timeout separated by commas")
         }
@@ -216,7 +220,7 @@ final class CardSession: Sendable {
     /// failure into one clear line (exit status 1).
     static func with(_ options: CardConnectionOptions, _ body: (CardSession) async throws -> Void) async throws {
         let session: CardSession
-        do { session = try await open(options) } catch let error as PINPadError {
+        do { session = try await open(options) } catch let error as PINPad.PINPadError {
             throw CLIError(error.description)
         }
         do {
@@ -225,7 +229,7 @@ final class CardSession: Sendable {
         } catch {
             await session.show()
             try session.save()
-            if let error = error as? PINPadError { throw CLIError(error.description) }
+            if let error = error as? PINPad.PINPadError { throw CLIError(error.description) }
             if let error = error as? TCOSError { throw CLIError(error.description) }
             throw error
         }
@@ -242,9 +246,16 @@ final class CardSession: Sendable {
         if target == nil && !options.simulate, let first = (try? LibUSBLink.enumerate())?.first {
             target = "\(first.busNumber):\(first.deviceAddress)"
         }
+        if let name = options.pcsc { return try await openThroughPCSC(name, announce) }
         if let target {
             let link: LibUSBLink
-            do { link = try await LibUSBLink.open(target) } catch { throw CLIError("cannot open reader \(target): \(error)") }
+            do { link = try await LibUSBLink.open(target) } catch where error.code == .busy {
+                // pcscd holds the reader: reach it through PC/SC instead of failing.
+                print("reader \(target) is held by pcscd; using PC/SC")
+                return try await openThroughPCSC(nil, announce)
+            } catch {
+                throw CLIError("cannot open reader \(target): \(error)")
+            }
             print("reader: \(link.device.label)")
             let pad = try PINPadReader(reader: try CCIDReader(link: link), messages: announce)
             return CardSession(pad: pad, simulated: nil, card: nil, statePath: nil)
@@ -269,6 +280,27 @@ final class CardSession: Sendable {
         print("reader: simulated cyberJack e-com, card state \(path)")
         let pad = try PINPadReader(reader: try CCIDReader(link: simulated), messages: announce)
         return CardSession(pad: pad, simulated: simulated, card: card, statePath: path)
+    }
+
+    /// A reader pcscd holds: the card through SCardTransmit, the PIN through part 10.
+    private static func openThroughPCSC(_ name: String?, _ announce: @escaping @Sendable (PadMessage) -> Void) async throws -> CardSession {
+        do {
+            let context = try PCSCContext()
+            let readers = try await context.readers()
+            guard let reader = name ?? readers.first else { throw CLIError("pcscd lists no reader") }
+            guard readers.contains(reader) else {
+                throw CLIError("pcscd has no reader \"\(reader)\"; it has: \(readers.joined(separator: ", "))")
+            }
+            let card = try await PCSCCard(context: context, reader: reader)
+            print("reader: \(reader) (through pcscd)")
+            let transport = try await PCSCPINPadTransport(card: card)
+            let pad = try PINPadReader(transport: transport, requirePINPad: false, messages: announce)
+            return CardSession(pad: pad, simulated: nil, card: nil, statePath: nil)
+        } catch let error as PCSCError {
+            throw CLIError(error.description)
+        } catch let error as PINPad.PINPadError {
+            throw CLIError(error.description)
+        }
     }
 
     static func defaultStatePath() -> String {
