@@ -57,6 +57,12 @@ public enum CCIDMessagePayload: Hashable, Sendable {
 
     /// The specification's name for a message type, or nil when it is not one.
     public static func name(ofType type: UInt8) -> String? {
+        staticName(ofType: type).map { "\($0)" }
+    }
+
+    /// The name as a static string: capture decoders print it for every message without
+    /// building a String.
+    public static func staticName(ofType type: UInt8) -> StaticString? {
         switch type {
         case 0x62: "PC_to_RDR_IccPowerOn"
         case 0x63: "PC_to_RDR_IccPowerOff"

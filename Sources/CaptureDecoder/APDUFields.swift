@@ -1,6 +1,8 @@
 /// The fields of a command APDU as it travels in an XfrBlock, classified by ISO 7816-3
 /// §12.1.3 from its length alone. Lenient on purpose: a capture decoder shows what was sent,
-/// so a body that fits no case is reported as such rather than thrown.
+/// so a body that fits no case is reported as such rather than thrown. It is a view into the
+/// message (no copy of the data), for the decode hot path; `APDU.CommandAPDU(parsing:)` is
+/// the strict parser with typed errors that the host stack uses.
 public struct APDUFields: Sendable, Hashable {
     public var cla: UInt8
     public var ins: UInt8
