@@ -1,10 +1,10 @@
-/// A growable byte buffer for output written a byte at a time at high rates.
+/// The JSON writer's output: a growable byte buffer written a byte at a time at high rates.
 ///
 /// `Array.append` through generic paths, and stored `var`s of a class (which Swift guards
 /// with run-time exclusivity checks on every access), were most of the decoder's output
-/// cost. This is a copy-on-write struct: the memory belongs to an immutable class instance,
-/// the struct caches its pointer, so an append is a uniqueness test, a bounds check and a
-/// store.
+/// cost. This is a copy-on-write struct: the memory belongs to an immutable class instance
+/// and the struct caches its pointer. The writer makes room for a whole line once
+/// (`ensureRoom`: one uniqueness test and bounds check), then each byte is a store.
 public struct ByteBuffer {
     private final class Allocation {
         let pointer: UnsafeMutablePointer<UInt8>
@@ -25,26 +25,6 @@ public struct ByteBuffer {
     public init(capacity: Int = 1 << 16) {
         allocation = Allocation(capacity: max(64, capacity))
         storage = allocation.pointer
-    }
-
-    @inline(__always)
-    public mutating func append(_ byte: UInt8) {
-        if count == allocation.capacity || !isKnownUniquelyReferenced(&allocation) { reserve(count + 1) }
-        storage[count] = byte
-        count += 1
-    }
-
-    public mutating func append(_ pointer: UnsafeRawBufferPointer) {
-        guard let base = pointer.baseAddress, pointer.count > 0 else { return }
-        if count + pointer.count > allocation.capacity || !isKnownUniquelyReferenced(&allocation) {
-            reserve(count + pointer.count)
-        }
-        (storage + count).update(from: base.assumingMemoryBound(to: UInt8.self), count: pointer.count)
-        count += pointer.count
-    }
-
-    public mutating func append(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { append($0) }
     }
 
     /// Makes room for `extra` more bytes, so that many `appendUnchecked` calls may follow.
