@@ -6,6 +6,7 @@ import PINPad
 import Quorum
 import Simulator
 import Testing
+import TestSupport
 import Transcript
 import TrustedPathCore
 import USBLink
@@ -98,7 +99,7 @@ actor TestOperator: ShareCardStation {
 
     /// The same key and shares every run, so a recorded ceremony replays byte for byte.
     static let seededShares: @Sendable (Int, Int) throws(QuorumError) -> (key: SecretBytes, records: [ShareRecord]) = { k, n throws(QuorumError) in
-        var generator = SplitMix(state: 2026)
+        var generator = SeededGenerator(state: 2026)
         let key = SecretBytes((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
         return (key, try Quorum.split(key, k: k, n: n, keyCheck: BackupKey.keyCheckValue, using: &generator))
     }
@@ -178,16 +179,5 @@ actor TestOperator: ShareCardStation {
         let log = try journal.load()
         #expect(log.adopted == nil && log.sets.first?.state == .abandoned)
         #expect(log.sets.first?.shares.count == 1)
-    }
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
