@@ -99,26 +99,26 @@ public final class PCSCContext: Sendable {
 
     /// Waits until a card is present in `reader` and returns its state (with the ATR).
     public func waitForCard(in reader: String, timeout: Duration?) async throws(PCSCError) -> PCSCReaderState {
-        var state = PCSCReaderState.unaware(reader)
-        let clock = ContinuousClock()
-        let deadline = timeout.map { clock.now + $0 }
-        while true {
-            let left = deadline.map { max(.zero, $0 - clock.now) }
-            state = try await waitForChange(readers: [state], timeout: left)[0]
-            if state.isCardPresent { return state }
-            if state.isUnknownReader { throw PCSCError(.unknownReader, operation: "SCardGetStatusChange(\(reader))") }
-        }
+        let state = try await waitUntil(reader, timeout: timeout) { $0.isCardPresent || $0.isUnknownReader }
+        if !state.isCardPresent { throw PCSCError(.unknownReader, operation: "SCardGetStatusChange(\(reader))") }
+        return state
     }
 
     /// Waits until `reader` is empty (the card was removed) and returns its state.
     public func waitForRemoval(in reader: String, timeout: Duration?) async throws(PCSCError) -> PCSCReaderState {
+        try await waitUntil(reader, timeout: timeout) { !$0.flags.contains(.present) }
+    }
+
+    /// Follows `reader`'s state changes until `done` holds, within one overall deadline.
+    private func waitUntil(_ reader: String, timeout: Duration?,
+                           _ done: (PCSCReaderState) -> Bool) async throws(PCSCError) -> PCSCReaderState {
         var state = PCSCReaderState.unaware(reader)
         let clock = ContinuousClock()
         let deadline = timeout.map { clock.now + $0 }
         while true {
             let left = deadline.map { max(.zero, $0 - clock.now) }
             state = try await waitForChange(readers: [state], timeout: left)[0]
-            if !state.flags.contains(.present) { return state }
+            if done(state) { return state }
         }
     }
 }
