@@ -142,9 +142,9 @@ struct CeremonyStation {
 
     func finish() async throws { try await simulatedOperator?.saveCards() }
 
-    static func journalPath(_ options: CeremonyCommand.Options) -> String {
+    static func journalPath(_ options: CeremonyCommand.Options, simulated: Bool? = nil) -> String {
         if let journal = options.journal { return journal }
-        return simulated(options) ? cardsDirectory(options) + "/ceremony.json"
+        return (simulated ?? Self.simulated(options)) ? cardsDirectory(options) + "/ceremony.json"
             : (CardSession.defaultStatePath() as NSString).deletingLastPathComponent + "/ceremony.json"
     }
 
@@ -153,14 +153,21 @@ struct CeremonyStation {
     }
 
     static func simulated(_ options: CeremonyCommand.Options) -> Bool {
-        options.simulate || (options.reader == nil && ((try? LibUSBLink.enumerate()) ?? []).isEmpty)
+        options.simulate || (options.reader == nil && attachedReader() == nil)
+    }
+
+    /// The first attached reader as BUS:ADDRESS, if any (one libusb enumeration).
+    static func attachedReader() -> String? {
+        ((try? LibUSBLink.enumerate())?.first).map { "\($0.busNumber):\($0.deviceAddress)" }
     }
 
     static func open(_ options: CeremonyCommand.Options, plan: [Int], newPIN: String?) async throws -> CeremonyStation {
-        let journal = JournalStore(path: journalPath(options))
+        let attached = options.simulate || options.reader != nil ? nil : attachedReader()
+        let useSimulator = options.simulate || (options.reader == nil && attached == nil)
+        let journal = JournalStore(path: journalPath(options, simulated: useSimulator))
         let say: @Sendable (String) -> Void = { print($0) }
-        if !simulated(options) {
-            let target = options.reader ?? ((try? LibUSBLink.enumerate())?.first).map { "\($0.busNumber):\($0.deviceAddress)" } ?? ""
+        if !useSimulator {
+            let target = options.reader ?? attached ?? ""
             let link: LibUSBLink
             do { link = try await LibUSBLink.open(target) } catch { throw CLIError("cannot open reader \(target): \(error)") }
             print("reader: \(link.device.label)")
