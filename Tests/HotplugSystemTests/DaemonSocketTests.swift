@@ -21,12 +21,16 @@ extension HotplugSystemTests.Daemon {
 
         // Result isn't Sendable: the task hands back its plain parts.
         let monitor = Task.detached { () throws -> (Int32, [String], String) in
-            let result = try CommandRunner.run(["monitor", "--socket", socketPath, "--count", "3"])
+            let result = try CommandRunner.run(["monitor", "--socket", socketPath, "--count", "3"], timeout: .seconds(30))
             let events = result.jsonLines.map { "\($0["event"] ?? "?") \($0["idProduct"] ?? "?")" }
             return (result.status, events, result.stderr)
         }
         #expect(await daemon.waitForLog("subscriber connected"))
         try testbed.add(FixtureDevice.vendorClassReader.umockdev)
+        // Unplugged only once the daemon has seen it: removed before the daemon reads its
+        // sysfs descriptors, it would never have been a reader (on a loaded machine, it
+        // wasn't, and the subscriber waited for a third event that never came).
+        #expect(await daemon.waitForLog("reader-added 0b97:7772"), "\(daemon.log)")
         testbed.unplug(FixtureDevice.vendorClassReader.sysPath)
         let (status, events, stderr) = try await monitor.value
         #expect(status == 0, "\(stderr)")

@@ -33,10 +33,24 @@ struct IsolatedRun {
             collected.withLock { $0.append(data) }
         }
         try process.run()
-        while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        // Below the time limit, so that a hung child is killed and its output still shows
+        // which test hung.
+        let deadline = ContinuousClock.now + Duration.seconds(240)
+        while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        let hung = process.isRunning
+        if hung {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
         output.fileHandleForReading.readabilityHandler = nil
         let text = String(decoding: collected.withLock { $0 }, as: UTF8.self)
-        let summary = text.split(separator: "\n").filter { $0.contains("✔ Test") || $0.contains("✘") || $0.contains("Test run with") }
+        let lines = text.split(separator: "\n")
+        let finished = Set(lines.filter { $0.contains(" passed after ") || $0.contains(" failed after ") }
+            .compactMap { $0.split(separator: " ").dropFirst(2).first })
+        let unfinished = lines.filter { $0.contains("◇ Test ") && $0.hasSuffix("started.") }
+            .compactMap { $0.split(separator: " ").dropFirst(2).first }.filter { !finished.contains($0) }
+        #expect(!hung, "child killed after 4 minutes; still running: \(unfinished)\n\(text.suffix(4000))")
+        let summary = lines.filter { $0.contains("✔ Test") || $0.contains("✘") || $0.contains("Test run with") }
         // The child's results, so the log of the parent run shows each test.
         print(summary.map { "  child: \($0)" }.joined(separator: "\n"))
         #expect(process.terminationStatus == 0, "child run failed:\n\(summary.joined(separator: "\n"))\n\(text.suffix(4000))")

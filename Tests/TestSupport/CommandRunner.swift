@@ -6,6 +6,7 @@ public enum CommandRunner {
         public var status: Int32
         public var stdout: String
         public var stderr: String
+        public var timedOut = false
         public var lines: [String] { stdout.split(separator: "\n").map(String.init) }
         /// Each stdout line parsed as a JSON object (empty dictionary if a line is not one).
         public var jsonLines: [[String: Any]] {
@@ -21,7 +22,11 @@ public enum CommandRunner {
         return Bundle.main.bundleURL
     }
 
-    public static func run(_ arguments: [String], stdin: String? = nil, tool: String = "trustedpath") throws -> Result {
+    /// Runs `tool` to its end, or kills it after `timeout` (then `timedOut` is set and the
+    /// status is the signal's): a child that waits for something that never comes fails the
+    /// test that started it instead of hanging the whole run.
+    public static func run(_ arguments: [String], stdin: String? = nil, tool: String = "trustedpath",
+                           timeout: Duration = .seconds(120)) throws -> Result {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent(tool)
         process.arguments = arguments
@@ -29,13 +34,43 @@ public enum CommandRunner {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                      stderr: String(decoding: stderrData, as: UTF8.self))
+        // Both pipes drain at once, so a child filling one of them never blocks on it.
+        let stdoutData = Drained(out.fileHandleForReading), stderrData = Drained(err.fileHandleForReading)
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        var timedOut = false
+        if exited.wait(timeout: .now() + seconds) == .timedOut {
+            timedOut = true
+            kill(process.processIdentifier, SIGKILL)
+            exited.wait()
+        }
+        var stderr = String(decoding: stderrData.value, as: UTF8.self)
+        if timedOut { stderr += "\n[killed: still running after \(timeout)]" }
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdoutData.value, as: UTF8.self),
+                      stderr: stderr, timedOut: timedOut)
+    }
+}
+
+/// A pipe read to its end on a thread of its own.
+private final class Drained: @unchecked Sendable {
+    // Written once by the reading thread before `done` is signalled, read after waiting on it.
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    var value: Data {
+        done.wait()
+        done.signal()
+        return data
     }
 }
