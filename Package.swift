@@ -26,6 +26,10 @@ let package = Package(
         .library(name: "Hotplug", targets: ["Hotplug"]),
         .library(name: "PCSC", targets: ["PCSC"]),
         .library(name: "VPCDBridge", targets: ["VPCDBridge"]),
+        .library(name: "Power", targets: ["Power"]),
+        .library(name: "PEDProtocol", targets: ["PEDProtocol"]),
+        .library(name: "PED", targets: ["PED"]),
+        .library(name: "PEDAuth", targets: ["PEDAuth"]),
         .executable(name: "trustedpath", targets: ["TrustedPathCLI"]),
         .executable(name: "trustedpathd", targets: ["TrustedPathDaemon"]),
     ],
@@ -55,7 +59,8 @@ let package = Package(
         .target(name: "CaptureDecoder", dependencies: ["Transcript", "CCID"], swiftSettings: strict),
         .target(name: "CCIDReader", dependencies: ["TrustedPathCore", "USBLink", "CCID", "APDU"],
                 swiftSettings: strict),
-        .target(name: "Simulator", dependencies: ["TrustedPathCore", "USBLink", "CCID", "APDU", "TCOS", "VPCDBridge"],
+        .target(name: "Simulator", dependencies: ["TrustedPathCore", "USBLink", "CCID", "APDU", "TCOS", "VPCDBridge",
+                                                  "PEDProtocol", "Power"],
                 swiftSettings: strict),
         .target(name: "TCOS", dependencies: ["TrustedPathCore", "APDU"], swiftSettings: strict),
         // The devices layer: a TCOS card behind a PIN-pad reader, PIN typed on the keypad only.
@@ -72,10 +77,19 @@ let package = Package(
         ], swiftSettings: strict),
         .target(name: "PCSC", dependencies: ["TrustedPathCore", "APDU", "CPCSCLite"], swiftSettings: strict),
         .target(name: "VPCDBridge", dependencies: ["TrustedPathCore"], swiftSettings: strict),
+        // The system layer: bringing back a USB device that stopped answering (USB reset,
+        // sysfs re-authorize, port power cycle).
+        .target(name: "Power", dependencies: ["TrustedPathCore", "USBLink", "CLibUSB"], swiftSettings: strict),
+        // The PED: its USB protocol (a pure codec, fuzzed), the HSM-side driver, and the
+        // role-login / M of N workflows.
+        .target(name: "PEDProtocol", dependencies: ["TrustedPathCore"], swiftSettings: strict),
+        .target(name: "PED", dependencies: ["TrustedPathCore", "USBLink", "PEDProtocol", "Power"], swiftSettings: strict),
+        .target(name: "PEDAuth", dependencies: ["TrustedPathCore", "PED", "PEDProtocol"], swiftSettings: strict),
 
         .executableTarget(name: "TrustedPathCLI", dependencies: [
             "Transcript", "CaptureDecoder", "CCID", "APDU", "USBLink", "LibUSBLink", "CCIDReader", "Simulator",
             "TCOS", "PCSC", "VPCDBridge", "Quorum", "BackupKey", "PINPad", "Ceremony", "Hotplug",
+            "Power", "PEDProtocol", "PED", "PEDAuth",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "TrustedPathDaemon", dependencies: [
@@ -105,10 +119,14 @@ let package = Package(
         .testTarget(name: "PCSCTests", dependencies: ["PCSC", "VPCDBridge", "APDU", "TCOS", "Simulator", "TestSupport"]),
         // Runs the built `trustedpath` binary: the command-line contracts (JSON keys, exit codes).
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "PowerTests", dependencies: ["Power"]),
+        .testTarget(name: "PEDProtocolTests", dependencies: ["PEDProtocol", "TrustedPathCore", "TestSupport"]),
+        .testTarget(name: "PEDTests", dependencies: ["PED", "PEDAuth", "PEDProtocol", "Power", "Simulator", "USBLink",
+                                                   "Transcript", "TrustedPathCore", "TestSupport"]),
         // Hotplug and the daemon against the real libudev under umockdev (run by make test's
         // system tier, with SystemTests).
         .testTarget(name: "HotplugSystemTests", dependencies: ["Hotplug", "CUMockdev", "TestSupport"]),
-        .testTarget(name: "SystemTests", dependencies: ["LibUSBLink", "USBLink", "Transcript", "CUMockdev"],
+        .testTarget(name: "SystemTests", dependencies: ["LibUSBLink", "USBLink", "Transcript", "CUMockdev", "Power"],
                     resources: [.copy("Fixtures")]),
     ]
 )

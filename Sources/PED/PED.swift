@@ -1,0 +1,1 @@
+// The HSM-side PED driver over USBLink.

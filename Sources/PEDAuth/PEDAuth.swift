@@ -1,0 +1,1 @@
+// Role login and M of N flows over a PED session.

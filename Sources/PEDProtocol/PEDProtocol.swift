@@ -1,0 +1,1 @@
+// The PED USB protocol: framing, messages, firmware compatibility (standard library only).
