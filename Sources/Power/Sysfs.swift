@@ -53,7 +53,9 @@ public struct Sysfs: Sendable {
 
     /// Writes `value` in one write(2), as the kernel's store handlers expect.
     public func write(_ path: String, _ value: String) throws(Failure) {
-        let fd = open(root + path, O_WRONLY | O_CLOEXEC)
+        // O_TRUNC as `echo 1 > attribute` does: sysfs ignores it, and emulated attributes
+        // (umockdev, the unit tests' scratch tree) are regular files.
+        let fd = open(root + path, O_WRONLY | O_TRUNC | O_CLOEXEC)
         guard fd >= 0 else { throw Failure(operation: "open for writing", path: path, errno: errno) }
         defer { close(fd) }
         let bytes = Array(value.utf8)

@@ -30,3 +30,25 @@ import Testing
         #expect(attempts.map(\.step) == RecoveryStep.allCases)
     }
 }
+
+extension RecoveryLadderTests {
+    @Test func aFailedStepIsRecordedAndTheLadderMovesOn() async {
+        struct Failing: DeviceRecovery {
+            func perform(_ step: RecoveryStep) async throws(RecoveryError) {
+                if step == .usbReset { throw RecoveryError(.failed, step: step, "EIO") }
+            }
+        }
+        let outcome = await RecoveryLadder().run(Failing()) { true }
+        #expect(outcome == .recovered(by: .reauthorize, attempts: [
+            RecoveryAttempt(step: .usbReset, result: .failed("EIO")),
+            RecoveryAttempt(step: .reauthorize, result: .answered),
+        ]))
+    }
+
+    @Test func onlyTheChosenStepsAreTaken() async {
+        let recovery = ScriptedRecovery(impossible: [])
+        let outcome = await RecoveryLadder(steps: [.portPowerCycle]).run(recovery) { false }
+        #expect(outcome == .replugRequired(attempts: [RecoveryAttempt(step: .portPowerCycle, result: .noAnswer)]))
+        #expect(await recovery.taken == [.portPowerCycle])
+    }
+}
