@@ -10,7 +10,7 @@ final class Testbed {
         var description: String
     }
 
-    private let raw: UnsafeMutablePointer<UMockdevTestbed>
+    let raw: UnsafeMutablePointer<UMockdevTestbed>
 
     init() {
         raw = umockdev_testbed_new()

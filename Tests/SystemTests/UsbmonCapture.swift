@@ -11,6 +11,9 @@ import Transcript
 struct UsbmonCapture {
     static let bus: UInt16 = 1
     static let device: UInt8 = 5
+    /// The device address the URBs are recorded for: umockdev replays only the URBs whose
+    /// bus and device match the emulated device's busnum and devnum.
+    var deviceAddress: UInt8 = Self.device
 
     private(set) var packets: [UsbmonPacket] = []
     private var nextID: UInt64 = 0xffff_8880_0000_1000
@@ -33,7 +36,7 @@ struct UsbmonCapture {
                          data: [UInt8] = [], setup: [UInt8]? = nil) -> UInt64 {
         nextID += 0x40
         append(UsbmonPacket(urbID: nextID, event: .submission, transferType: type, endpoint: endpoint,
-                            device: Self.device, bus: Self.bus, status: -115, length: length,
+                            device: deviceAddress, bus: Self.bus, status: -115, length: length,
                             setup: setup, data: data))
         return nextID
     }
@@ -41,7 +44,7 @@ struct UsbmonCapture {
     mutating func complete(_ id: UInt64, _ type: UsbmonPacket.TransferType, _ endpoint: UInt8,
                            length: UInt32, data: [UInt8] = [], status: Int32 = 0) {
         append(UsbmonPacket(urbID: id, event: .completion, transferType: type, endpoint: endpoint,
-                            device: Self.device, bus: Self.bus, status: status, length: length, data: data))
+                            device: deviceAddress, bus: Self.bus, status: status, length: length, data: data))
     }
 
     private mutating func append(_ packet: UsbmonPacket) {
