@@ -1,4 +1,6 @@
 import CLibUSB
+import TrustedPathCore
+import USBLink
 
 /// Short libusb sessions on one device by bus and address, for the hub class requests and
 /// the "does it answer" probe.
@@ -22,44 +24,9 @@ public enum USBControl {
         public var isPermission: Bool { status == Int32(LIBUSB_ERROR_ACCESS.rawValue) }
     }
 
-    /// One control transfer's SETUP fields; `length` is wLength (IN) or the data's length (OUT).
-    public struct Setup: Sendable, Equatable {
-        public var requestType: UInt8
-        public var request: UInt8
-        public var value: UInt16
-        public var index: UInt16
-        public var length: UInt16
-
-        public init(requestType: UInt8, request: UInt8, value: UInt16, index: UInt16, length: UInt16) {
-            self.requestType = requestType
-            self.request = request
-            self.value = value
-            self.index = index
-            self.length = length
-        }
-
-        public var isIn: Bool { requestType & 0x80 != 0 }
-
-        /// GET_DESCRIPTOR(DEVICE), 18 bytes: every device answers it in any state.
-        public static let getDeviceDescriptor = Setup(requestType: 0x80, request: 6, value: 0x0100, index: 0, length: 18)
-
-        /// GET_DESCRIPTOR(hub) as a class request to the hub device (bmRequestType 0xA0).
-        /// 64 bytes covers a USB 2.0 hub of up to 255 ports' bitmaps being cut short: only
-        /// the first 5 bytes are used.
-        public static func getHubDescriptor(type: UInt8) -> Setup {
-            Setup(requestType: 0xA0, request: 6, value: UInt16(type) << 8, index: 0, length: 64)
-        }
-
-        /// CLEAR_FEATURE (1) / SET_FEATURE (3) of PORT_POWER (8) on port `port`:
-        /// bmRequestType 0x23 (class, to the "other" recipient: a port).
-        public static func portPower(_ on: Bool, port: Int) -> Setup {
-            Setup(requestType: 0x23, request: on ? 3 : 1, value: 8, index: UInt16(truncatingIfNeeded: port), length: 0)
-        }
-    }
-
     /// Opens the device at bus:address, runs the transfers in order, and returns the IN data
     /// of each (empty for OUT).
-    public static func transfer(bus: Int, address: Int, _ setups: [Setup],
+    public static func transfer(bus: Int, address: Int, _ setups: [USBControlSetup],
                                 timeoutMilliseconds: UInt32 = 1000) throws(Failure) -> [[UInt8]] {
         var context: OpaquePointer?
         let initialized = libusb_init(&context)
@@ -83,13 +50,13 @@ public enum USBControl {
         defer { libusb_close(handle) }
         var replies: [[UInt8]] = []
         for setup in setups {
-            var buffer = [UInt8](repeating: 0, count: Int(setup.length))
+            var buffer = [UInt8](repeating: 0, count: Int(setup.wLength))
             let result = buffer.withUnsafeMutableBufferPointer { data in
-                libusb_control_transfer(handle, setup.requestType, setup.request, setup.value, setup.index,
-                                        data.baseAddress, setup.length, timeoutMilliseconds)
+                libusb_control_transfer(handle, setup.bmRequestType, setup.bRequest, setup.wValue, setup.wIndex,
+                                        data.baseAddress, setup.wLength, timeoutMilliseconds)
             }
             guard result >= 0 else {
-                throw Failure(result, "\(setup) to bus \(bus) address \(address)")
+                throw Failure(result, "control \(Hex.encode(setup.bytes, separator: " ")) to bus \(bus) address \(address)")
             }
             replies.append(setup.isIn ? Array(buffer.prefix(Int(result))) : [])
         }
@@ -105,13 +72,21 @@ public enum USBControl {
     }
 }
 
-extension USBControl.Setup: CustomStringConvertible {
-    /// "control 23 01 0008 0002 0000": the SETUP as usbmon prints it, for error messages.
-    public var description: String {
-        func hex(_ value: some BinaryInteger, _ digits: Int) -> String {
-            let text = String(value, radix: 16)
-            return String(repeating: "0", count: max(0, digits - text.count)) + text
-        }
-        return "control \(hex(requestType, 2)) \(hex(request, 2)) \(hex(value, 4)) \(hex(index, 4)) \(hex(length, 4))"
+extension USBControlSetup {
+    /// GET_DESCRIPTOR(DEVICE), 18 bytes: every device answers it in any state.
+    public static let getDeviceDescriptor = USBControlSetup(bmRequestType: 0x80, bRequest: 6, wValue: 0x0100,
+                                                            wIndex: 0, wLength: 18)
+
+    /// GET_DESCRIPTOR(hub) as a class request to the hub device (bmRequestType 0xA0).
+    /// 64 bytes: more than the 5 used, and the whole descriptor of any hub up to 255 ports.
+    public static func getHubDescriptor(type: UInt8) -> USBControlSetup {
+        USBControlSetup(bmRequestType: 0xA0, bRequest: 6, wValue: UInt16(type) << 8, wIndex: 0, wLength: 64)
+    }
+
+    /// CLEAR_FEATURE (1) / SET_FEATURE (3) of PORT_POWER (8) on port `port`:
+    /// bmRequestType 0x23 (class, to the "other" recipient: a port).
+    public static func portPower(_ on: Bool, port: Int) -> USBControlSetup {
+        USBControlSetup(bmRequestType: 0x23, bRequest: on ? 3 : 1, wValue: 8, wIndex: UInt16(truncatingIfNeeded: port),
+                        wLength: 0)
     }
 }

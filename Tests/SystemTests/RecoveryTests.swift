@@ -134,6 +134,22 @@ extension SystemTests {
             return capture
         }
 
+        /// The root hub (address 1) answering GET_DESCRIPTOR(hub) for 2 ports with
+        /// `characteristics` (bits 1..0: 00 ganged, 01 per port), then, if
+        /// `portPowerCycle`, CLEAR_FEATURE and SET_FEATURE(PORT_POWER) on port 2.
+        static func hubCapture(characteristics: UInt8, portPowerCycle: Bool) -> UsbmonCapture {
+            var capture = UsbmonCapture()
+            capture.deviceAddress = 1
+            let id = capture.submit(.control, 0x80, length: 64, setup: getHubDescriptor)
+            capture.complete(id, .control, 0x80, length: 9, data: [0x09, 0x29, 0x02, characteristics, 0x00, 0x32, 0x64, 0x00, 0xFF])
+            for request: UInt8 in portPowerCycle ? [1, 3] : [] {  // CLEAR_FEATURE, SET_FEATURE
+                let setup: [UInt8] = [0x23, request, 0x08, 0x00, 0x02, 0x00, 0x00, 0x00]
+                let id = capture.submit(.control, 0x00, length: 0, setup: setup)
+                capture.complete(id, .control, 0x00, length: 0)
+            }
+            return capture
+        }
+
         /// The probe the CLI uses: the device is back in sysfs and answers GET_DESCRIPTOR.
         static func answers(_ recovery: SysfsDeviceRecovery) -> Bool {
             guard let address = recovery.address() else { return false }
@@ -172,11 +188,7 @@ extension SystemTests {
         /// together: port power can't be cycled, and the ladder ends asking for a replug.
         @Test func gangedHubWithoutDisableEndsInAReplug() async throws {
             let testbed = try Self.testbed(portDisable: false)
-            var hubCapture = UsbmonCapture()
-            hubCapture.deviceAddress = 1
-            let id = hubCapture.submit(.control, 0x80, length: 64, setup: Self.getHubDescriptor)
-            hubCapture.complete(id, .control, 0x80, length: 9, data: [0x09, 0x29, 0x02, 0x00, 0x00, 0x32, 0x64, 0x00, 0xFF])
-            try testbed.loadPcap(Self.hub, hubCapture)
+            try testbed.loadPcap(Self.hub, Self.hubCapture(characteristics: 0x00, portPowerCycle: false))
             let kernel = KernelPlay(testbed)
             let recovery = try SysfsDeviceRecovery(locating: Self.device, timing: Self.timing)
             let outcome = await RecoveryLadder().run(recovery) { Self.answers(recovery) }
@@ -197,16 +209,7 @@ extension SystemTests {
         /// control transfers that match the recording).
         @Test func perPortHubIsCycledWithTheClassRequest() async throws {
             let testbed = try Self.testbed(portDisable: false)
-            var hubCapture = UsbmonCapture()
-            hubCapture.deviceAddress = 1
-            let id = hubCapture.submit(.control, 0x80, length: 64, setup: Self.getHubDescriptor)
-            hubCapture.complete(id, .control, 0x80, length: 9, data: [0x09, 0x29, 0x02, 0x09, 0x00, 0x32, 0x64, 0x00, 0xFF])
-            for request: UInt8 in [1, 3] {  // CLEAR_FEATURE, SET_FEATURE
-                let setup: [UInt8] = [0x23, request, 0x08, 0x00, 0x02, 0x00, 0x00, 0x00]
-                let id = hubCapture.submit(.control, 0x00, length: 0, setup: setup)
-                hubCapture.complete(id, .control, 0x00, length: 0)
-            }
-            try testbed.loadPcap(Self.hub, hubCapture)
+            try testbed.loadPcap(Self.hub, Self.hubCapture(characteristics: 0x09, portPowerCycle: true))
             let recovery = try SysfsDeviceRecovery(locating: "0c4b:0400", timing: Self.timing)
             try await recovery.perform(.portPowerCycle)
             #expect(recovery.isBack())
