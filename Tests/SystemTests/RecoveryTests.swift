@@ -261,42 +261,44 @@ extension SystemTests {
             var seen: [String] = []
             var authorized = "1"
             var disable = "0"
+            /// The attribute's value when it differs from `last`. Empty is skipped: caught
+            /// between the writer's O_TRUNC and its write (regular files here, not the kernel's).
+            func changed(_ path: String, _ name: String, from last: inout String) -> String? {
+                guard let now = sysfs.read(path + "/" + name), !now.isEmpty, now != last else { return nil }
+                last = now
+                seen.append("\(name)=\(now)")
+                return now
+            }
+            func remove(_ path: String) {
+                testbed.uevent(path, "remove")
+                testbed.removeDevice(path)
+            }
             // One more look after `stop()`: the last write may have come just before it.
             var last = false
             while !last {
                 last = stopping.withLock { $0 }
-                // Empty: caught between the writer's O_TRUNC and its write (these are regular
-                // files here, not kernel attributes).
-                if let now = sysfs.read(R.device + "/authorized"), !now.isEmpty, now != authorized {
-                    authorized = now
-                    seen.append("authorized=\(now)")
-                    if now == "0" {
-                        testbed.uevent(R.interface, "remove")
-                        testbed.removeDevice(R.interface)
-                    } else {
-                        try? testbed.add(R.interfaceText())
-                        testbed.uevent(R.interface, "add")
-                    }
+                switch changed(R.device, "authorized", from: &authorized) {
+                case "0": remove(R.interface)
+                case "1":
+                    try? testbed.add(R.interfaceText())
+                    testbed.uevent(R.interface, "add")
+                default: break
                 }
-                if let now = sysfs.read(R.port + "/disable"), !now.isEmpty, now != disable {
-                    disable = now
-                    seen.append("disable=\(now)")
-                    if now == "1" {
-                        // Interface first, as the kernel does; umockdev's remove_device
-                        // leaves a child's /sys/bus link behind, and re-adding it would trap.
-                        testbed.uevent(R.interface, "remove")
-                        testbed.removeDevice(R.interface)
-                        testbed.uevent(R.device, "remove")
-                        testbed.removeDevice(R.device)
-                    } else {
-                        // Authorized only once its replay is loaded: the recovery takes
-                        // authorized=1 as "back" and probes at once.
-                        try? testbed.add(R.deviceText(address: 6, bmAttributes: "80", authorized: 0))
-                        try? testbed.loadPcap(R.device, R.getDescriptor(1, answered: true, address: 6))
-                        testbed.setAttribute(R.device, "authorized", "1")
-                        authorized = "1"
-                        testbed.uevent(R.device, "add")
-                    }
+                switch changed(R.port, "disable", from: &disable) {
+                case "1":
+                    // Interface first, as the kernel does; umockdev's remove_device leaves
+                    // a child's /sys/bus link behind, and re-adding it would trap.
+                    remove(R.interface)
+                    remove(R.device)
+                case "0":
+                    // Authorized only once its replay is loaded: the recovery takes
+                    // authorized=1 as "back" and probes at once.
+                    try? testbed.add(R.deviceText(address: 6, bmAttributes: "80", authorized: 0))
+                    try? testbed.loadPcap(R.device, R.getDescriptor(1, answered: true, address: 6))
+                    testbed.setAttribute(R.device, "authorized", "1")
+                    authorized = "1"
+                    testbed.uevent(R.device, "add")
+                default: break
                 }
                 try? await Task.sleep(for: .milliseconds(5))
             }
