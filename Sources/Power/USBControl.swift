@@ -63,12 +63,20 @@ public enum USBControl {
         return replies
     }
 
-    /// Whether the device at bus:address answers GET_DESCRIPTOR(DEVICE) with a device
-    /// descriptor: the lowest-level sign of a device that is back, before any class protocol.
+    /// Asks the device at bus:address for its device descriptor (GET_DESCRIPTOR(DEVICE)):
+    /// the lowest-level sign of a device that is back, before any class protocol. Throws
+    /// why it did not answer (stall, timeout, not permitted, gone, not a device descriptor).
+    public static func probe(bus: Int, address: Int, timeoutMilliseconds: UInt32 = 1000) throws(Failure) {
+        let reply = try transfer(bus: bus, address: address, [.getDeviceDescriptor],
+                                 timeoutMilliseconds: timeoutMilliseconds).first ?? []
+        guard reply.count == 18, reply[0] == 18, reply[1] == 1 else {
+            throw Failure(0, "bus \(bus) address \(address) answered GET_DESCRIPTOR(DEVICE) with "
+                          + "\(reply.count) byte(s) that are not a device descriptor: \(Hex.encode(reply.prefix(18), separator: " "))")
+        }
+    }
+
     public static func answers(bus: Int, address: Int, timeoutMilliseconds: UInt32 = 1000) -> Bool {
-        guard let reply = try? transfer(bus: bus, address: address, [.getDeviceDescriptor],
-                                        timeoutMilliseconds: timeoutMilliseconds).first else { return false }
-        return reply.count == 18 && reply[0] == 18 && reply[1] == 1
+        (try? probe(bus: bus, address: address, timeoutMilliseconds: timeoutMilliseconds)) != nil
     }
 }
 

@@ -1,6 +1,9 @@
 import ArgumentParser
 import CCID
 import Power
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `trustedpath recover`: brings back a USB device that stopped answering, mildest step
 /// first (USB reset, sysfs re-authorize, port power cycle), and says what to unplug when
@@ -45,8 +48,19 @@ struct RecoverCommand: AsyncParsableCommand {
         let name = recovery.vendorProduct().map { "\(recovery.deviceName) (\($0))" } ?? recovery.deviceName
         let ladder = chosen.isEmpty ? RecoveryLadder() : RecoveryLadder(steps: chosen)
         let outcome = await ladder.run(recovery) {
-            guard let address = recovery.address() else { return false }
-            return USBControl.answers(bus: address.bus, address: address.address)
+            // Why it did not answer goes to stderr: "no answer" alone hides a probe that
+            // was not permitted to open the device.
+            guard let address = recovery.address() else {
+                printError("probe: \(recovery.deviceName) is not attached")
+                return false
+            }
+            do {
+                try USBControl.probe(bus: address.bus, address: address.address)
+                return true
+            } catch {
+                printError("probe: \(error)")
+                return false
+            }
         }
         let advice = outcome.replugAdvice(device: name, externallyPowered: externallyPowered ? true : nil)
         if json {
@@ -82,4 +96,10 @@ struct RecoverCommand: AsyncParsableCommand {
             ("message", advice.map { .string($0.description) } ?? .null),
         ])
     }
+}
+
+/// A line on standard error (write(2): the C `stderr` global is rejected by strict concurrency).
+private func printError(_ text: String) {
+    let line = text + "\n"
+    _ = line.withCString { write(2, $0, strlen($0)) }
 }
