@@ -1,5 +1,5 @@
 import Foundation
-import Power
+@testable import Power
 import Testing
 
 /// The steps against a scratch sysfs: what they write, where, and how they fail. Nothing
@@ -136,5 +136,32 @@ import Testing
         #expect(recovery.address()?.node == "/dev/bus/usb/001/005")
         #expect(recovery.vendorProduct() == "0c4b:0400")
         #expect(recovery.isBack())
+    }
+}
+
+/// How a system call's errno becomes the step's outcome. (The tests run as root, where
+/// EACCES can't be provoked on a scratch file, so the mapping is checked directly.)
+@Suite struct SysfsFailureMappingTests {
+    static func failure(_ errno: Int32) -> Sysfs.Failure {
+        Sysfs.Failure(operation: "open for writing", path: "/sys/bus/usb/devices/1-2/authorized", errno: errno)
+    }
+
+    @Test(arguments: [EACCES, EPERM, EROFS])
+    func notPermittedIsNotPossibleAndSaysWhatItNeeds(_ errno: Int32) {
+        let error = Self.failure(errno).recoveryError(.reauthorize, permission: "write access (the udev rule)")
+        #expect(error.code == .notPossible)
+        #expect(error.message.hasPrefix("open for writing /sys/bus/usb/devices/1-2/authorized: "))
+        #expect(error.message.hasSuffix(": needs write access (the udev rule)"))
+    }
+
+    @Test func aMissingAttributeIsNotPossible() {
+        let error = Self.failure(ENOENT).recoveryError(.reauthorize, permission: "x")
+        #expect(error.code == .notPossible && !error.message.contains("needs"))
+    }
+
+    @Test func anythingElseFailed() {
+        let error = Self.failure(EIO).recoveryError(.reauthorize, permission: "x")
+        #expect(error.code == .failed)
+        #expect(error.message == "open for writing /sys/bus/usb/devices/1-2/authorized: Input/output error")
     }
 }
