@@ -129,8 +129,10 @@ public struct SysfsDeviceRecovery: DeviceRecovery {
         guard let address = address() else {
             throw RecoveryError(.notPossible, step: step, "\(devicePath) has no busnum/devnum")
         }
+        // The kernel resets and re-enumerates before the ioctl returns: up to a second or so.
+        let sysfs = sysfs
         do {
-            try sysfs.usbfsReset(address.node)
+            try await runBlocking { () throws(Sysfs.Failure) in try sysfs.usbfsReset(address.node) }
         } catch {
             throw error.recoveryError(step, permission: "write access to \(address.node) (the trustedpath group, "
                                       + "given by udev/60-trustedpath.rules, or root)")
@@ -214,7 +216,7 @@ public struct SysfsDeviceRecovery: DeviceRecovery {
             + "the hub in docs/recovery.md)"
         let descriptor: HubDescriptor
         do {
-            let reply = try USBControl.transfer(bus: hubBus, address: hubAddress, [.getHubDescriptor(type: type)])
+            let reply = try await USBControl.transfer(bus: hubBus, address: hubAddress, [.getHubDescriptor(type: type)])
             descriptor = try HubDescriptor(parsing: reply.first ?? [])
         } catch let error as USBControl.Failure {
             throw error.recoveryError(step, permission: permission, context: "\(noDisable); reading the hub descriptor")
@@ -226,7 +228,7 @@ public struct SysfsDeviceRecovery: DeviceRecovery {
                                 + "power switching: port \(topology.port) can't be switched off on its own")
         }
         do {
-            _ = try USBControl.transfer(bus: hubBus, address: hubAddress, [.portPower(false, port: topology.port)])
+            _ = try await USBControl.transfer(bus: hubBus, address: hubAddress, [.portPower(false, port: topology.port)])
         } catch {
             throw error.recoveryError(step, permission: permission, context: "switching port \(topology.port) off")
         }
@@ -237,7 +239,7 @@ public struct SysfsDeviceRecovery: DeviceRecovery {
         let left = timing.powerOff - (ContinuousClock.now - start)
         if left > .zero { try? await Task.sleep(for: left) }
         do {
-            _ = try USBControl.transfer(bus: hubBus, address: hubAddress, [.portPower(true, port: topology.port)])
+            _ = try await USBControl.transfer(bus: hubBus, address: hubAddress, [.portPower(true, port: topology.port)])
         } catch {
             throw RecoveryError(.failed, step: step, "port \(topology.port) of \(hub) is left switched off: \(error); "
                                 + "unplug and replug the device")

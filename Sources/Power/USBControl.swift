@@ -7,8 +7,7 @@ import USBLink
 ///
 /// A fresh context per session: after a reset or power cycle the device may have a new
 /// address, and a fresh context's device list is read from sysfs now, not remembered.
-/// The calls are synchronous with millisecond timeouts (the recovery path is rare and
-/// already waits seconds for re-enumeration).
+/// libusb's synchronous calls, each session on a thread of its own (`runBlocking`).
 public enum USBControl {
     public struct Failure: Error, Sendable, CustomStringConvertible {
         /// The libusb status (LIBUSB_ERROR_*), 0 when the failure is not libusb's.
@@ -27,7 +26,14 @@ public enum USBControl {
     /// Opens the device at bus:address, runs the transfers in order, and returns the IN data
     /// of each (empty for OUT).
     public static func transfer(bus: Int, address: Int, _ setups: [USBControlSetup],
-                                timeoutMilliseconds: UInt32 = 1000) throws(Failure) -> [[UInt8]] {
+                                timeoutMilliseconds: UInt32 = 1000) async throws(Failure) -> [[UInt8]] {
+        try await runBlocking { () throws(Failure) in
+            try transferBlocking(bus: bus, address: address, setups, timeoutMilliseconds)
+        }
+    }
+
+    private static func transferBlocking(bus: Int, address: Int, _ setups: [USBControlSetup],
+                                         _ timeoutMilliseconds: UInt32) throws(Failure) -> [[UInt8]] {
         var context: OpaquePointer?
         let initialized = libusb_init(&context)
         guard initialized == 0, let context else { throw Failure(initialized, "libusb_init") }
@@ -66,8 +72,8 @@ public enum USBControl {
     /// Asks the device at bus:address for its device descriptor (GET_DESCRIPTOR(DEVICE)):
     /// the lowest-level sign of a device that is back, before any class protocol. Throws
     /// why it did not answer (stall, timeout, not permitted, gone, not a device descriptor).
-    public static func probe(bus: Int, address: Int, timeoutMilliseconds: UInt32 = 1000) throws(Failure) {
-        let reply = try transfer(bus: bus, address: address, [.getDeviceDescriptor],
+    public static func probe(bus: Int, address: Int, timeoutMilliseconds: UInt32 = 1000) async throws(Failure) {
+        let reply = try await transfer(bus: bus, address: address, [.getDeviceDescriptor],
                                  timeoutMilliseconds: timeoutMilliseconds).first ?? []
         guard reply.count == 18, reply[0] == 18, reply[1] == 1 else {
             throw Failure(0, "bus \(bus) address \(address) answered GET_DESCRIPTOR(DEVICE) with "
@@ -75,8 +81,8 @@ public enum USBControl {
         }
     }
 
-    public static func answers(bus: Int, address: Int, timeoutMilliseconds: UInt32 = 1000) -> Bool {
-        (try? probe(bus: bus, address: address, timeoutMilliseconds: timeoutMilliseconds)) != nil
+    public static func answers(bus: Int, address: Int, timeoutMilliseconds: UInt32 = 1000) async -> Bool {
+        (try? await probe(bus: bus, address: address, timeoutMilliseconds: timeoutMilliseconds)) != nil
     }
 }
 

@@ -55,7 +55,7 @@ struct RecoverCommand: AsyncParsableCommand {
                 return false
             }
             do {
-                try USBControl.probe(bus: address.bus, address: address.address)
+                try await USBControl.probe(bus: address.bus, address: address.address)
                 return true
             } catch {
                 printError("probe: \(error)")

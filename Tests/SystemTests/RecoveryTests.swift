@@ -151,9 +151,9 @@ extension SystemTests {
         }
 
         /// The probe the CLI uses: the device is back in sysfs and answers GET_DESCRIPTOR.
-        static func answers(_ recovery: SysfsDeviceRecovery) -> Bool {
+        static func answers(_ recovery: SysfsDeviceRecovery) async -> Bool {
             guard let address = recovery.address() else { return false }
-            return USBControl.answers(bus: address.bus, address: address.address, timeoutMilliseconds: 500)
+            return await USBControl.answers(bus: address.bus, address: address.address, timeoutMilliseconds: 500)
         }
 
         /// A testbed with the root hub, its port 2 (with `disable` when `portDisable`) and
@@ -172,7 +172,7 @@ extension SystemTests {
             let kernel = KernelPlay(testbed)
             let recovery = try SysfsDeviceRecovery(locating: "1:5", timing: Self.timing)
             #expect(recovery.portPath == "/sys/bus/usb/devices/1-0:1.0/usb1-port2", "from the device's port link")
-            let outcome = await RecoveryLadder().run(recovery) { Self.answers(recovery) }
+            let outcome = await RecoveryLadder().run(recovery) { await Self.answers(recovery) }
             let seen = await kernel.stop()
             #expect(outcome == .recovered(by: .portPowerCycle, attempts: [
                 RecoveryAttempt(step: .usbReset, result: .noAnswer),
@@ -191,7 +191,7 @@ extension SystemTests {
             try testbed.loadPcap(Self.hub, Self.hubCapture(characteristics: 0x00, portPowerCycle: false))
             let kernel = KernelPlay(testbed)
             let recovery = try SysfsDeviceRecovery(locating: Self.device, timing: Self.timing)
-            let outcome = await RecoveryLadder().run(recovery) { Self.answers(recovery) }
+            let outcome = await RecoveryLadder().run(recovery) { await Self.answers(recovery) }
             let seen = await kernel.stop()
             #expect(seen == ["authorized=0", "authorized=1"])
             let portAttempt = outcome.attempts.last
@@ -222,7 +222,7 @@ extension SystemTests {
             let testbed = try Self.testbed(portDisable: true, bmAttributes: "c0")
             let kernel = KernelPlay(testbed)
             let recovery = try SysfsDeviceRecovery(locating: "1-2", timing: Self.timing)
-            let outcome = await RecoveryLadder().run(recovery) { Self.answers(recovery) }
+            let outcome = await RecoveryLadder().run(recovery) { await Self.answers(recovery) }
             let seen = await kernel.stop()
             #expect(seen == ["authorized=0", "authorized=1"], "disable never written")
             let advice = try #require(outcome.replugAdvice(device: "the PED (1-2)"))
