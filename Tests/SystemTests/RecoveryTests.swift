@@ -1,29 +1,6 @@
-import CUMockdev
 import Power
 import Synchronization
 import Testing
-
-extension Testbed {
-    /// Adds devices from umockdev's text form (P:, N:, E:, A:, H:, L: lines). umockdev
-    /// 0.17 calls the description malformed unless its last line ends in a newline, and
-    /// takes N: (device node contents) in upper-case hex only.
-    func add(_ description: String) throws {
-        var error: UnsafeMutablePointer<GError>?
-        let ok = umockdev_testbed_add_from_string(raw, description, &error)
-        if let error {
-            let message = String(cString: error.pointee.message)
-            g_error_free(error)
-            throw Failure(description: "add_from_string: \(message)")
-        }
-        guard ok != 0 else { throw Failure(description: "add_from_string failed") }
-    }
-
-    /// An attribute file; `name` may hold a "/" (a port directory under a hub interface,
-    /// which umockdev can't add as a device: ports have no subsystem).
-    func setAttribute(_ sysPath: String, _ name: String, _ value: String) {
-        umockdev_testbed_set_attribute(raw, sysPath, name, value)
-    }
-}
 
 extension SystemTests {
     /// The recovery ladder against sysfs and usbfs as umockdev emulates them, with the test

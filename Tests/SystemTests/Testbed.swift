@@ -10,7 +10,7 @@ final class Testbed {
         var description: String
     }
 
-    let raw: UnsafeMutablePointer<UMockdevTestbed>
+    private let raw: UnsafeMutablePointer<UMockdevTestbed>
 
     init() {
         raw = umockdev_testbed_new()
@@ -28,6 +28,21 @@ final class Testbed {
         var error: UnsafeMutablePointer<GError>?
         let ok = umockdev_testbed_add_from_file(raw, url.path, &error)
         try check(ok, error, "add_from_file \(name)")
+    }
+
+    /// Adds devices from umockdev's text form (P:, N:, E:, A:, H:, L: lines). umockdev
+    /// 0.17 calls the description malformed unless its last line ends in a newline, and
+    /// takes N: (device node contents) in upper-case hex only.
+    func add(_ description: String) throws {
+        var error: UnsafeMutablePointer<GError>?
+        let ok = umockdev_testbed_add_from_string(raw, description, &error)
+        try check(ok, error, "add_from_string")
+    }
+
+    /// An attribute file; `name` may hold a "/" (a port directory under a hub interface,
+    /// which umockdev can't add as a device: ports have no subsystem).
+    func setAttribute(_ sysPath: String, _ name: String, _ value: String) {
+        umockdev_testbed_set_attribute(raw, sysPath, name, value)
     }
 
     /// Replays a usbmon capture for the device at `sysPath` (URBs matched in order).
