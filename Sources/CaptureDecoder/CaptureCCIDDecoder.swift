@@ -58,6 +58,11 @@ public struct CaptureCCIDDecoder {
     }
 
     public mutating func feed(frame: Int, _ packet: UsbmonPacket, emit: (Event) -> Void) {
+        packet.withView { feed(frame: frame, $0, emit: emit) }
+    }
+
+    /// One event as `CaptureReader.nextEvent` lends it: only what is kept gets copied.
+    public mutating func feed(frame: Int, _ packet: UsbmonEventView, emit: (Event) -> Void) {
         let device = deviceIndex(bus: packet.bus, address: packet.device)
         switch packet.transferType {
         case .control:
@@ -71,13 +76,13 @@ public struct CaptureCCIDDecoder {
             if devices[device].isReader == true, packet.isIn, packet.event == .completion, packet.status == 0,
                !packet.data.isEmpty {
                 emit(.message(CCIDRecord(frame: frame, direction: .in, pipe: .interrupt, endpoint: packet.endpoint,
-                                         bus: packet.bus, device: packet.device, bytes: packet.data)))
+                                         bus: packet.bus, device: packet.device, bytes: Array(packet.data))))
                 return
             }
         case .isochronous:
             break
         }
-        if reportOtherTransfers { emit(.transfer(frame: frame, packet: packet)) }
+        if reportOtherTransfers { emit(.transfer(frame: frame, packet: packet.packet)) }
     }
 
     /// Reports messages still being reassembled when the capture ended, as truncated.
@@ -122,7 +127,7 @@ public struct CaptureCCIDDecoder {
 
     // MARK: - Which devices are readers
 
-    private mutating func noteConfigurationDescriptor(_ packet: UsbmonPacket, _ device: Int) {
+    private mutating func noteConfigurationDescriptor(_ packet: UsbmonEventView, _ device: Int) {
         if packet.event == .submission, let setup = packet.setup, setup.count == 8,
            setup[0] == 0x80, setup[1] == 0x06, setup[3] == 0x02 {
             descriptorRequests.append((packet.urbID, device))
@@ -130,13 +135,13 @@ public struct CaptureCCIDDecoder {
                   let pending = descriptorRequests.firstIndex(where: { $0.urb == packet.urbID && $0.device == device }) {
             descriptorRequests.remove(at: pending)
             guard packet.status == 0, packet.data.count >= 9 else { return }
-            let ccid = ConfigurationScan.hasCCIDInterface(packet.data)
+            let ccid = ConfigurationScan.hasCCIDInterface(Array(packet.data))
             let complete = packet.data.count >= Int(UInt16(packet.data[2]) | UInt16(packet.data[3]) << 8)
             if ccid || complete { devices[device].isReader = ccid || devices[device].isReader == true }
         }
     }
 
-    private mutating func carriesBulkMessage(_ packet: UsbmonPacket, _ device: Int) -> Bool {
+    private mutating func carriesBulkMessage(_ packet: UsbmonEventView, _ device: Int) -> Bool {
         let carries = packet.isIn
             ? packet.event != .submission && packet.status == 0 && !packet.data.isEmpty
             : packet.event == .submission && !packet.data.isEmpty
@@ -150,7 +155,7 @@ public struct CaptureCCIDDecoder {
 
     // MARK: - Messages
 
-    private mutating func reassemble(frame: Int, _ packet: UsbmonPacket, device: Int, emit: (Event) -> Void) {
+    private mutating func reassemble(frame: Int, _ packet: UsbmonEventView, device: Int, emit: (Event) -> Void) {
         let stream = streamIndex(device: device, endpoint: packet.endpoint)
         streams[stream].lastFrame = frame
         var assembler = streams[stream].assembler
@@ -162,7 +167,7 @@ public struct CaptureCCIDDecoder {
         }
         streams[stream].assembler = assembler
         // The first part of a split message is still a transfer worth listing.
-        if !completed, reportOtherTransfers { emit(.transfer(frame: frame, packet: packet)) }
+        if !completed, reportOtherTransfers { emit(.transfer(frame: frame, packet: packet.packet)) }
     }
 
     private mutating func record(frame: Int, stream: Int, bytes: [UInt8], truncated: Bool) -> CCIDRecord {

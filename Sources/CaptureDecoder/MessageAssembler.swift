@@ -13,10 +13,10 @@ struct MessageAssembler {
 
     /// Adds one transfer's payload. Calls `emit` for each message it completes, with
     /// `truncated` set when a message was cut short by garbage or a new message.
-    mutating func append(_ whole: [UInt8], emit: (_ message: [UInt8], _ truncated: Bool) -> Void) {
-        // The common case: one transfer, one message. Hand the transfer's own array on.
+    mutating func append(_ whole: UnsafeRawBufferPointer, emit: (_ message: [UInt8], _ truncated: Bool) -> Void) {
+        // The common case: one transfer, one message, copied once.
         if buffer.isEmpty, whole.count >= 10, MessageAssembler.totalLength(whole[...]) == whole.count {
-            emit(whole, false)
+            emit(Array(whole), false)
             return
         }
         var data = whole[...]
@@ -48,7 +48,7 @@ struct MessageAssembler {
                 // We held an incomplete header; complete it and start over.
                 let held = buffer
                 buffer.removeAll(keepingCapacity: true)
-                append(held + Array(data), emit: emit)
+                (held + Array(data)).withUnsafeBytes { append($0, emit: emit) }
                 return
             }
             let need = expected - buffer.count
@@ -64,7 +64,7 @@ struct MessageAssembler {
 
     /// 10 plus the header's dwLength; the caller has checked there are 10 bytes.
     @inline(__always)
-    static func totalLength(_ header: ArraySlice<UInt8>) -> Int {
+    static func totalLength(_ header: Slice<UnsafeRawBufferPointer>) -> Int {
         let i = header.startIndex
         return 10 + (Int(header[i + 1]) | Int(header[i + 2]) << 8 | Int(header[i + 3]) << 16 | Int(header[i + 4]) << 24)
     }

@@ -49,7 +49,11 @@ public struct CaptureReader {
     var folder = USBPcapControlFolder()
     var ready: [CapturedPacket] = []
     var readyIndex = 0
-    var deferredError: TranscriptError?
+    var deferredError: TranscriptError? {
+        didSet { hasDeferredError = deferredError != nil }
+    }
+    /// Tested on every event of the fast path, where looking into the optional error costs.
+    var hasDeferredError = false
     /// A pcapng whose packets are all of other link types is not a USB capture; saying so
     /// beats returning nothing.
     var decodedAny = false
@@ -75,7 +79,7 @@ public struct CaptureReader {
                 }
                 return packet
             }
-            if let error = deferredError {
+            if hasDeferredError, let error = deferredError {
                 deferredError = nil
                 state = .stopped
                 throw error
@@ -216,8 +220,26 @@ public struct CaptureReader {
         throws(TranscriptError) -> CapturedPacket?
     {
         let offset = consumed
+        guard let header = try pcapRecordHeader(bigEndian) else {
+            endOfInput()
+            return nil
+        }
+        let microseconds = nanoseconds ? header.fraction / 1000 : header.fraction
+        let packet = try decode(linkType: linkType, at: 16, length: header.length, bigEndian: bigEndian,
+                                seconds: Int64(header.seconds), microseconds: Int32(truncatingIfNeeded: microseconds),
+                                offset: offset)
+        consume(16 + header.length)
+        return packet
+    }
+
+    /// The next record's header, its packet data made available at `start + 16` and the
+    /// frame counted; nil at the clean end of the input.
+    mutating func pcapRecordHeader(_ bigEndian: Bool)
+        throws(TranscriptError) -> (seconds: UInt32, fraction: UInt32, length: Int)?
+    {
+        let offset = consumed
         guard try ensure(16) else {
-            if available == 0 { endOfInput(); return nil }
+            if available == 0 { return nil }
             throw TranscriptError(.truncated, "pcap record header needs 16 bytes, \(available) present",
                                   offset: offset, frame: frame + 1)
         }
@@ -236,12 +258,54 @@ public struct CaptureReader {
                                   offset: offset, frame: frame + 1)
         }
         frame += 1
-        let microseconds = nanoseconds ? fraction / 1000 : fraction
-        let packet = try decode(linkType: linkType, at: 16, length: length, bigEndian: bigEndian,
-                                seconds: Int64(seconds), microseconds: Int32(truncatingIfNeeded: microseconds),
-                                offset: offset)
-        consume(16 + length)
-        return packet
+        return (seconds, fraction, length)
+    }
+
+    // MARK: Events lent in place
+
+    /// Lends the next usbmon event to `body` (with its frame number); false at the clean end
+    /// of the capture or after an error, as `next()`.
+    ///
+    /// A pcap file of usbmon events, the common and the large case, is decoded in place with
+    /// no copy of the payload; every other input goes through `next()` and lends its packet.
+    public mutating func nextEvent(_ body: (_ frame: Int, _ event: UsbmonEventView) -> Void)
+        throws(TranscriptError) -> Bool
+    {
+        guard case .pcap(let linkType, let bigEndian, _) = state, linkType != 249,
+              readyIndex == ready.count, !hasDeferredError else {
+            guard let captured = try next() else { return false }
+            captured.packet.withView { body(captured.frame, $0) }
+            return true
+        }
+        let offset = consumed
+        let header: (seconds: UInt32, fraction: UInt32, length: Int)
+        do {
+            guard let found = try pcapRecordHeader(bigEndian) else {
+                endOfInput()
+                return false
+            }
+            header = found
+        } catch {
+            state = .stopped
+            throw error
+        }
+        decodedAny = true
+        let from = start + 16, frame = self.frame
+        let failure = buffer.withUnsafeBytes { raw -> DecodeFailure? in
+            do throws(DecodeFailure) {
+                body(frame, try UsbmonHeader.view(UnsafeRawBufferPointer(rebasing: raw[from..<(from + header.length)]),
+                                                  mmapped: linkType == 220, bigEndian: bigEndian))
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure {
+            state = .stopped
+            throw TranscriptError(.malformedPacket, failure.reason, offset: offset, frame: frame)
+        }
+        consume(16 + header.length)
+        return true
     }
 
     // MARK: Link layer

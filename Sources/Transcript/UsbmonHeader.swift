@@ -10,6 +10,14 @@ enum UsbmonHeader {
     static func decode(_ record: UnsafeRawBufferPointer, mmapped: Bool, bigEndian: Bool)
         throws(DecodeFailure) -> UsbmonPacket
     {
+        try view(record, mmapped: mmapped, bigEndian: bigEndian).packet
+    }
+
+    /// The event, its payload left in `record`.
+    @inline(__always)
+    static func view(_ record: UnsafeRawBufferPointer, mmapped: Bool, bigEndian: Bool)
+        throws(DecodeFailure) -> UsbmonEventView
+    {
         let headerSize = mmapped ? size220 : size189
         guard record.count >= headerSize else {
             throw DecodeFailure(
@@ -36,12 +44,12 @@ enum UsbmonHeader {
         }
         let lenCap = Int(f.u32(36))
         let dataCount = min(lenCap, record.count - dataStart)
-        return UsbmonPacket(
+        return UsbmonEventView(
             urbID: f.u64(0), event: event, transferType: type, endpoint: f.u8(10),
             device: f.u8(11), bus: f.u16(12), seconds: f.i64(16), microseconds: f.i32(24),
             status: f.i32(28), length: f.u32(32),
-            setup: setupPresent ? f.bytes(40, 8) : nil,
-            data: f.bytes(dataStart, dataCount),
+            setup: setupPresent ? UnsafeRawBufferPointer(rebasing: record[40..<48]) : nil,
+            data: UnsafeRawBufferPointer(rebasing: record[dataStart..<(dataStart + max(0, dataCount))]),
             interval: interval, startFrame: startFrame, transferFlags: flags)
     }
 }

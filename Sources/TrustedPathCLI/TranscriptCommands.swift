@@ -50,9 +50,7 @@ struct TranscriptCommand: AsyncParsableCommand {
             }
             var failure: TranscriptError?
             do {
-                while let captured = try reader.next() {
-                    decoder.feed(frame: captured.frame, captured.packet, emit: emit)
-                }
+                while try reader.nextEvent({ frame, event in decoder.feed(frame: frame, event, emit: emit) }) {}
             } catch {
                 failure = error
             }
