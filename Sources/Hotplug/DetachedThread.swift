@@ -9,6 +9,8 @@ import Glibc
 /// and ICU's data (several MiB resident) into every process that links this module, and
 /// the daemon must stay small. Why not a Dispatch queue: a blocking poll(2) would pin one
 /// of Dispatch's worker threads for the life of the process.
+/// (LibUSBLink's `PosixThread` is its twin: the two modules share no dependency that may
+/// do I/O, and neither should link the other's C library for 30 lines.)
 package enum DetachedThread {
     package static func start(name: String, _ body: @escaping @Sendable () -> Void) {
         let box = Unmanaged.passRetained(Body(name: name, run: body)).toOpaque()

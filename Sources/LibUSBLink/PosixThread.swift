@@ -7,6 +7,8 @@ import Glibc
 /// Why not Foundation's `Thread`: importing Foundation maps Foundation, FoundationEssentials
 /// and ICU's data (several MiB resident) into every process linking this module, the daemon
 /// included. Why not Dispatch: a blocking libusb call would pin one of its worker threads.
+/// (Hotplug's `DetachedThread` is its twin: the two modules share no dependency that may
+/// do I/O, and neither should link the other's C library for 30 lines.)
 struct PosixThread: @unchecked Sendable {
     // @unchecked: pthread_t is a plain integer handle; joining it from any thread is allowed.
     private let handle: pthread_t
