@@ -1,9 +1,5 @@
 import Synchronization
-import Foundation
 import Logging
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Readers and PEDs coming and going, as an AsyncSequence of `DeviceEvent`s.
 ///
@@ -63,8 +59,7 @@ public final class HotplugMonitor: Sendable {
         let wakeup = self.wakeup
         let logger = self.logger
         continuation.onTermination = { _ in wakeup.wake() }
-        let thread = Thread {
-            Self.nameCurrentThread("tp-hotplug")
+        DetachedThread.start(name: "tp-hotplug") {
             do {
                 try loop.run()
             } catch {
@@ -74,7 +69,6 @@ public final class HotplugMonitor: Sendable {
             self.markReady()
             continuation.finish()
         }
-        thread.start()
         return stream
     }
 
@@ -101,17 +95,6 @@ public final class HotplugMonitor: Sendable {
             return state.waiters
         }
         for waiter in waiters { waiter.resume() }
-    }
-
-    /// Names the calling thread for top(1) and gdb. Through /proc: Foundation's Thread.name
-    /// doesn't reach the kernel here, and pthread_setname_np/prctl aren't imported by
-    /// Glibc's Swift module (GNU extension, variadic); without it the thread shows the
-    /// name of the Dispatch worker that created it.
-    private static func nameCurrentThread(_ name: String) {
-        let fd = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        _ = name.utf8CString.withUnsafeBytes { write(fd, $0.baseAddress, $0.count - 1) }
-        close(fd)
     }
 
     /// Ends the stream; the thread leaves poll(2) at once.

@@ -1,5 +1,4 @@
 import CLibUSB
-import Foundation
 import USBLink
 
 /// A libusb context and the one thread that runs its events.
@@ -23,8 +22,7 @@ final class LibUSBContext: @unchecked Sendable {
     // context functions are thread-safe.
     let raw: OpaquePointer
     private let stopping = Locked(false)
-    private let finished = DispatchSemaphore(value: 0)
-    private let started = Locked(false)
+    private let eventThread = Locked<PosixThread?>(nil)
 
     init() throws(USBError) {
         var context: OpaquePointer?
@@ -35,25 +33,22 @@ final class LibUSBContext: @unchecked Sendable {
 
     /// Starts the event thread. Only links that submit transfers need it; enumeration doesn't.
     func startEventThread() {
-        started.withLock { $0 = true }
-        let thread = Thread { [self] in
+        let thread = PosixThread(name: "libusb-events") { [self] in
             // The timeout only bounds how long one call may sleep; wake-ups come from fds.
             var interval = timeval(tv_sec: 3600, tv_usec: 0)
             while !stopping.withLock({ $0 }) {
                 _ = libusb_handle_events_timeout_completed(raw, &interval, nil)
             }
-            finished.signal()
         }
-        thread.name = "libusb-events"
-        thread.start()
+        eventThread.withLock { $0 = thread }
     }
 
     /// Stops the event thread (if any) and frees the context. Call once, last.
     func shutdown() {
-        if started.withLock({ $0 }) {
+        if let thread = eventThread.withLock({ $0 }) {
             stopping.withLock { $0 = true }
             libusb_interrupt_event_handler(raw)
-            finished.wait()
+            thread.join()
         }
         libusb_exit(raw)
     }

@@ -23,7 +23,7 @@ actor CardWatcher {
     func readerAdded(_ device: USBDeviceIdentity) {
         watches[device.syspath]?.cancel()
         let (emit, logger) = (self.emit, self.logger)
-        watches[device.syspath] = Task {
+        watches[device.syspath] = Task(executorPreference: DaemonExecutor.shared) {
             await Self.watch(device, emit: emit, logger: logger)
         }
     }

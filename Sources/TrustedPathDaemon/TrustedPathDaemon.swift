@@ -29,7 +29,10 @@ struct TrustedPathDaemon {
             handler.logLevel = level
             return handler
         }
-        exit(await run(options))
+        // All of the daemon's tasks run on its own executor, not libdispatch's global
+        // pool, whose monitor would wake the process every second (see DaemonExecutor).
+        let status = await withTaskExecutorPreference(DaemonExecutor.shared) { await run(options) }
+        exit(status)
     }
 
     static func run(_ options: DaemonOptions) async -> Int32 {
@@ -57,7 +60,7 @@ struct TrustedPathDaemon {
         let cards = options.cardEvents ? CardWatcher(logger: logger) { emit.yield($0) } : nil
         let running = Atomic<Bool>(true)
         let stopped = stop.continuation
-        let consumer = Task {
+        let consumer = Task(executorPreference: DaemonExecutor.shared) {
             for await event in stream {
                 emit.yield(event)
                 switch event.kind {
@@ -69,7 +72,7 @@ struct TrustedPathDaemon {
             running.store(false, ordering: .relaxed)
             stopped.yield(.monitorEnded)
         }
-        let writer = Task {
+        let writer = Task(executorPreference: DaemonExecutor.shared) {
             for await event in output {
                 if options.json {
                     FileOutput.standardOutput.write(event.jsonLine + "\n")
