@@ -92,12 +92,13 @@ let package = Package(
             "Power", "PEDProtocol", "PED", "PEDAuth",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
-        // The Swift runtime linked statically into the daemon alone: its resident memory at
-        // idle is ~2 MiB smaller than with the shared runtime (docs/daemon.md, benchmark).
+        // Installed built with `--static-swift-stdlib`: idle resident memory ~2 MiB smaller
+        // (docs/daemon.md). Not an unsafe linker flag here, which would make SwiftPM refuse
+        // this package as a versioned dependency.
         .executableTarget(name: "TrustedPathDaemon", dependencies: [
             "Hotplug", "USBLink", "LibUSBLink", "CCID", "CCIDReader",
             .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: strict, linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
+        ], swiftSettings: strict),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["TrustedPathCore"]),
