@@ -15,6 +15,7 @@ public enum PEDStatus: UInt8, Sendable, Hashable, CaseIterable, CustomStringConv
     case pinMismatch = 0x0B
     case busy = 0x0C
     case otherKeySet = 0x0D
+    case keyNotBlank = 0x0E
 
     /// The name used in logs and docs. LUNA_RET_PED_UNSUPPORTED_PROTOCOL is the HSM's own
     /// return code for a PED it refuses; the others are this protocol's.
@@ -34,6 +35,7 @@ public enum PEDStatus: UInt8, Sendable, Hashable, CaseIterable, CustomStringConv
         case .pinMismatch: "PED_PIN_MISMATCH"
         case .busy: "PED_BUSY"
         case .otherKeySet: "PED_OTHER_KEY_SET"
+        case .keyNotBlank: "PED_KEY_NOT_BLANK"
         }
     }
 
