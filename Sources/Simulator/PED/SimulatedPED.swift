@@ -227,8 +227,11 @@ public actor SimulatedPED: USBLink {
             case .hang, .disappear: break
             }
         }
-        // What a repeat of this request gets: the reply itself, undamaged.
-        lastAnswer = (frame.sequence, frame.type, [frame.encoded()])
+        // What a repeat of this request gets: the reply itself, undamaged. Keep-alives
+        // answered meanwhile do not replace it: the host repeats after probing with one.
+        if frame.type != PEDMessageType.keepAlive.replyType, frame.type != PEDMessageType.cancel.replyType {
+            lastAnswer = (frame.sequence, frame.type, [frame.encoded()])
+        }
         let earlier = heldBack
         heldBack.removeAll()
         if late {
