@@ -31,7 +31,7 @@ public enum FirmwareCompatibility {
             return .unsupported("HSM firmware \(hsm) is not in the PED compatibility table (7.0.0 up to 8.0.0)")
         }
         if rule.ped.contains(where: { $0.contains(ped) }) { return .supported }
-        return .unsupported("PED firmware \(ped) does not work with HSM firmware \(hsm): \(rule.note); update the PED")
+        return .unsupported("PED firmware \(ped) does not work with HSM firmware \(hsm): \(rule.note)")
     }
 
     /// The orange (remote PED vector) key format changed with HSM firmware 7.7.0. A PED older
