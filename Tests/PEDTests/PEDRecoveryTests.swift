@@ -120,4 +120,33 @@ import TrustedPathCore
             #expect(error.code == .notAnswering && error.description.contains("no recovery"))
         }
     }
+
+    @Test func aPEDBlankAtPowerUpIsRecoveredOnConnect() async throws {
+        let bench = PEDBench()
+        await bench.ped.inject(.hang)
+        let id = try await bench.driver.connect()
+        #expect(id.firmware == FirmwareVersion(2, 9, 0))
+        #expect(await bench.ped.recoverySteps == [.usbReset, .reauthorize, .portPowerCycle])
+    }
+
+    @Test func cancelOnThePEDKeypadEndsTheLogin() async throws {
+        let bench = PEDBench()
+        let (_, keys) = try await bench.makeKeySet(role: .hsmSO, m: 2, n: 2)
+        await bench.ped.perform([.insert(keys[0]), .cancel])
+        do {
+            _ = try await bench.auth.login(role: .hsmSO, policy: try MofN(m: 2, n: 2), verify: { _ in true })
+            Issue.record("logged in")
+        } catch let error as PEDAuthError {
+            #expect(error.ped?.code == .cancelled)
+        }
+    }
+
+    @Test func aHostCancelIsAnsweredAndItsReplyDroppedAsStale() async throws {
+        let bench = PEDBench()
+        try await bench.driver.connect()
+        try await bench.driver.cancel()
+        try await bench.driver.keepAlive()
+        #expect(await bench.ped.handled == [.hello, .cancel, .keepAlive])
+        #expect(await bench.driver.staleReplies == 1)
+    }
 }
