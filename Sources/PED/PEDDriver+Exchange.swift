@@ -24,12 +24,19 @@ extension PEDDriver {
         }
         try await recover(why, during: request.type)
         if case .hello = request, let identity { return .hello(identity) }
+        return try await attemptOrGiveUp(request, timeout: timeout) { reason in
+            "the PED was recovered but stopped answering again (\(reason)) during the \(request.type) request, "
+                + "which did not complete"
+        }
+    }
+
+    /// One attempt after a recovery: silence now is final, described by `silence`.
+    func attemptOrGiveUp(_ request: PEDRequest, timeout: Duration,
+                         silence: (String) -> String) async throws(PEDError) -> PEDReply {
         do { return try await attempt(request, timeout: timeout) } catch {
             switch error {
             case .error(let error): throw error
-            case .silent(let reason):
-                throw PEDError(.notAnswering, "the PED was recovered but stopped answering again (\(reason)) "
-                    + "during the \(request.type) request, which did not complete", recovery: recoveries.last)
+            case .silent(let reason): throw PEDError(.notAnswering, silence(reason), recovery: recoveries.last)
             }
         }
     }

@@ -67,13 +67,9 @@ extension PEDDriver {
 
     private func transactOnce(_ request: PEDRequest, timeout: Duration,
                               during type: PEDMessageType) async throws(PEDError) -> PEDReply {
-        do { return try await attempt(request, timeout: timeout) } catch {
-            switch error {
-            case .error(let error): throw error
-            case .silent(let why):
-                throw PEDError(.notAnswering, "the PED answered a keep-alive but not the handshake (\(why)) "
-                    + "during the \(type) request; unplug the PED and plug it in again", recovery: recoveries.last)
-            }
+        try await attemptOrGiveUp(request, timeout: timeout) { why in
+            "the PED answered a keep-alive but not the handshake (\(why)) during the \(type) request; "
+                + "unplug the PED and plug it in again"
         }
     }
 
