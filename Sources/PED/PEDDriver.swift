@@ -72,8 +72,12 @@ public actor PEDDriver {
         guard (1...255).contains(secret.count) else {
             throw PEDError(.invalidRequest, "a PED key's secret is 1 to 255 bytes, not \(secret.count)")
         }
+        let steps = options.keyCount(policy)
+        guard steps <= PEDWriteOptions.maximumKeys else {
+            throw PEDError(.invalidRequest, "one write touches at most \(PEDWriteOptions.maximumKeys) keys; "
+                + "\(policy) with \(options.duplicates) copies each is \(steps)")
+        }
         try await ensureConnected()
-        let steps = policy.n * (1 + Int(options.duplicates))
         let reply = try await transact(.writeSecret(role: role, policy: policy, options: options,
                                                     keyTimeout: keyTimeout, secret: secret),
                                        timeout: timeouts.operation(steps: steps))

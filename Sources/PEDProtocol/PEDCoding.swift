@@ -3,6 +3,9 @@ import TrustedPathCore
 /// Field codings shared by requests and replies.
 enum PEDCoding {
     static let maximumLines = 4
+    /// A display line never needs more; with four lines the payload stays far below the maximum.
+    static let maximumLineBytes = 64
+    /// Keys one request may touch (16 splits with two copies each); keeps replies small.
     static let maximumKeys = 48
 
     static func encodeString(_ text: String) -> [UInt8] {
@@ -17,7 +20,10 @@ enum PEDCoding {
 
     static func encodeLines(_ lines: [String]) -> [UInt8] {
         let kept = lines.prefix(maximumLines)
-        return [UInt8(kept.count)] + kept.flatMap { encodeString($0) }
+        return [UInt8(kept.count)] + kept.flatMap { line in
+            let bytes = Array(line.utf8.prefix(maximumLineBytes))
+            return [UInt8(bytes.count)] + bytes
+        }
     }
 
     static func decodeLines(_ reader: inout ByteReader) throws -> [String] {
@@ -30,8 +36,10 @@ enum PEDCoding {
         return lines
     }
 
+    /// At most `maximumKeys`: senders check the count before (a write of more keys is refused).
     static func encodeKeys(_ keys: [PEDKeyID]) -> [UInt8] {
-        [UInt8(keys.count)] + keys.flatMap(\.bytes)
+        let kept = keys.prefix(maximumKeys)
+        return [UInt8(kept.count)] + kept.flatMap(\.bytes)
     }
 
     static func decodeKeys(_ reader: inout ByteReader) throws -> [PEDKeyID] {

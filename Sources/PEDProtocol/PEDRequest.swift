@@ -16,6 +16,12 @@ public struct PEDWriteOptions: Sendable, Hashable {
     }
 
     var flags: UInt8 { (duplicatesOwnPIN ? 1 : 0) | (overwrite ? 2 : 0) }
+
+    /// The most keys one write may touch, splits and copies together.
+    public static let maximumKeys = PEDCoding.maximumKeys
+
+    /// How many keys a write with these options touches for `policy`.
+    public func keyCount(_ policy: MofN) -> Int { policy.n * (1 + Int(duplicates)) }
 }
 
 /// What the HSM asks of the PED (docs/ped-protocol.md has every field).

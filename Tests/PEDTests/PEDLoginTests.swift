@@ -164,3 +164,23 @@ import TrustedPathCore
         #expect(PEDTimeouts.standard.keyActivitySeconds == 200)
     }
 }
+
+@Suite struct PEDLimitsTests {
+    @Test func aWriteOfTooManyKeysIsRefusedBeforeTheLink() async throws {
+        let bench = PEDBench()
+        do {
+            _ = try await bench.driver.writeSecret(role: .hsmSO, policy: try MofN(m: 2, n: 16),
+                                                   options: PEDWriteOptions(duplicates: 3), secret: SecretBytes([1]))
+            Issue.record("accepted")
+        } catch let error as PEDError {
+            #expect(error.code == .invalidRequest && error.description.contains("48"))
+        }
+        #expect(await bench.ped.handled.isEmpty)
+    }
+
+    @Test func longPromptLinesAreCut() async throws {
+        let bench = PEDBench()
+        try await bench.driver.showPrompt(Array(repeating: String(repeating: "x", count: 300), count: 6))
+        #expect(await bench.ped.display.history.last?.count == 4)
+    }
+}

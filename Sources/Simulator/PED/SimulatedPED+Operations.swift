@@ -158,6 +158,9 @@ extension SimulatedPED {
     }
 
     private func writeSecret(role: PEDRole, policy: MofN, options: PEDWriteOptions, secret: SecretBytes) throws(Stop) -> PEDReply {
+        guard options.keyCount(policy) <= PEDWriteOptions.maximumKeys else {
+            throw Stop(status: .badRequest, detail: "more than \(PEDWriteOptions.maximumKeys) keys in one write")
+        }
         let splits: [(x: UInt8, y: SecretBytes)]
         if policy.m == 1 {
             splits = (1...UInt8(policy.n)).map { ($0, secret) }
