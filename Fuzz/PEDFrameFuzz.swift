@@ -22,8 +22,12 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // 2. Payload decoders alone, for any type byte.
     if bytes.count >= 1 {
         let frame = PEDFrame(sequence: 1, type: bytes[0], payload: Array(bytes.dropFirst().prefix(PEDFrame.maximumPayload)))
-        _ = try? PEDRequest(frame: frame)
-        _ = try? PEDReply(frame: frame)
+        if let request = try? PEDRequest(frame: frame) {
+            precondition(request.frame(sequence: 1) == frame, "PEDRequest payload round trip differs")
+        }
+        if let reply = try? PEDReply(frame: frame) {
+            precondition(reply.frame(sequence: 1) == frame, "PEDReply payload round trip differs")
+        }
     }
 
     // 3. The reassembler: every frame it yields is valid, and it never holds more than a frame.

@@ -13,9 +13,17 @@ enum PEDCoding {
         return [UInt8(bytes.count)] + bytes
     }
 
-    static func decodeString(_ reader: inout ByteReader, _ field: String) throws(ByteReaderError) -> String {
+    /// Strict UTF-8: a string that would not encode back to the same bytes is refused.
+    static func decodeString(_ reader: inout ByteReader, _ field: String) throws -> String {
         let count = Int(try reader.u8(field + "Length"))
-        return String(decoding: try reader.bytes(count, field), as: UTF8.self)
+        return try utf8(try reader.bytes(count, field), field: field, offset: reader.offset - count)
+    }
+
+    static func utf8(_ bytes: [UInt8], field: String, offset: Int) throws(PEDProtocolError) -> String {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw PEDProtocolError(.badValue, field: field, offset: offset, "not UTF-8")
+        }
+        return text
     }
 
     static func encodeLines(_ lines: [String]) -> [UInt8] {
@@ -32,7 +40,13 @@ enum PEDCoding {
             throw PEDProtocolError(.badValue, field: "lineCount", offset: 0, "\(count) > \(maximumLines)")
         }
         var lines: [String] = []
-        for _ in 0..<count { lines.append(try decodeString(&reader, "line")) }
+        for _ in 0..<count {
+            let length = Int(try reader.u8("lineLength"))
+            guard length <= maximumLineBytes else {
+                throw PEDProtocolError(.badValue, field: "lineLength", offset: reader.offset - 1, "\(length) > \(maximumLineBytes)")
+            }
+            lines.append(try utf8(try reader.bytes(length, "line"), field: "line", offset: reader.offset - length))
+        }
         return lines
     }
 

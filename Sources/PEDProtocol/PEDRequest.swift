@@ -16,6 +16,7 @@ public struct PEDWriteOptions: Sendable, Hashable {
     }
 
     var flags: UInt8 { (duplicatesOwnPIN ? 1 : 0) | (overwrite ? 2 : 0) }
+    static let knownFlags: UInt8 = 0x03
 
     /// The most keys one write may touch, splits and copies together.
     public static let maximumKeys = PEDCoding.maximumKeys
@@ -114,6 +115,9 @@ public enum PEDRequest: Sendable {
                 let policy = try PEDCoding.policy(&reader)
                 let duplicates = try reader.u8("duplicates")
                 let flags = try reader.u8("flags")
+                guard flags & ~PEDWriteOptions.knownFlags == 0 else {
+                    throw PEDProtocolError(.badValue, field: "flags", offset: 4, "unknown flag bits")
+                }
                 let timeout = try reader.u16le("keyTimeout")
                 let count = Int(try reader.u8("secretLength"))
                 guard count > 0 else { throw PEDProtocolError(.badValue, field: "secretLength", offset: 7, "empty secret") }
