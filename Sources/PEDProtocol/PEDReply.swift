@@ -80,6 +80,8 @@ public enum PEDReply: Sendable {
     }
 
     public init(frame: PEDFrame) throws(PEDProtocolError) {
+        // Reserved flags must be 0: a later protocol may give them a meaning we would miss.
+        guard frame.flags == 0 else { throw PEDProtocolError(.badValue, field: "flags", offset: 5, "reserved flags set") }
         guard frame.isReply, let type = PEDMessageType(rawValue: frame.type & 0x7F) else {
             throw PEDProtocolError(.unknownType, field: "type", offset: 4, "0x\(Hex.encode([frame.type]))")
         }

@@ -91,6 +91,8 @@ public enum PEDRequest: Sendable {
     public static let writeSecretOffset = PEDFrame.headerLength + 8
 
     public init(frame: PEDFrame) throws(PEDProtocolError) {
+        // Reserved flags must be 0: a later protocol may give them a meaning we would miss.
+        guard frame.flags == 0 else { throw PEDProtocolError(.badValue, field: "flags", offset: 5, "reserved flags set") }
         guard let type = PEDMessageType(rawValue: frame.type), !frame.isReply else {
             throw PEDProtocolError(.unknownType, field: "type", offset: 4, "0x\(Hex.encode([frame.type]))")
         }
