@@ -15,6 +15,12 @@ extension PEDDriver {
     /// Sends `request`; if the PED turns out not to answer, runs the recovery ladder, repeats
     /// the handshake and sends the request once more (the PED restarted and lost it).
     func transact(_ request: PEDRequest, timeout: Duration) async throws(PEDError) -> PEDReply {
+        // One request at a time: a second one's frames would be taken for stale replies.
+        guard !operating else {
+            throw PEDError(.busy, "another PED operation is in progress; wait for it or cancel it")
+        }
+        operating = true
+        defer { operating = false }
         let why: String
         do { return try await attempt(request, timeout: timeout) } catch {
             switch error {

@@ -26,6 +26,9 @@ extension PEDDriver {
         guard let recovery, reopen != nil else {
             throw PEDError(.invalidRequest, "no recovery is configured: cannot power-cycle the PED")
         }
+        guard !operating else { throw PEDError(.busy, "a PED operation is in progress; power-cycle after it") }
+        operating = true
+        defer { operating = false }
         var note: String
         if let identity, identity.power == .external {
             note = "externally powered PED (firmware \(identity.firmware)): port power does not restart it, not cycled"

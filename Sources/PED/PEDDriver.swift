@@ -26,6 +26,8 @@ public actor PEDDriver {
     /// Things the user should know that are not errors (an externally powered PED, ...).
     public internal(set) var notices: [String] = []
 
+    /// A request is in flight (its own keep-alives watch the PED meanwhile).
+    var operating = false
     var assembler = PEDFrameAssembler()
     var pending: [PEDFrame] = []
     private var sequence: UInt8 = 0
@@ -51,6 +53,16 @@ public actor PEDDriver {
 
     public func keepAlive() async throws(PEDError) {
         _ = try await transact(.keepAlive, timeout: timeouts.keepAliveReply)
+    }
+
+    /// Keeps an idle session watched: a keep-alive every `keepAliveInterval` while no
+    /// operation is in flight, until the task is cancelled. A missed one runs the recovery
+    /// ladder; a PED that cannot be recovered ends the loop with the replug error.
+    public func watch() async throws(PEDError) {
+        while !Task.isCancelled {
+            if !operating { try await keepAlive() }
+            do { try await Task.sleep(for: timeouts.keepAliveInterval) } catch { return }
+        }
     }
 
     public func showPrompt(_ lines: [String]) async throws(PEDError) {

@@ -149,4 +149,19 @@ import TrustedPathCore
         #expect(await bench.ped.handled == [.hello, .cancel, .keepAlive])
         #expect(await bench.driver.staleReplies == 1)
     }
+
+    @Test func anIdleSessionsWatchFindsAHungPEDAndRecoversIt() async throws {
+        let bench = PEDBench()
+        try await bench.driver.connect()
+        await bench.ped.hsmDidReset()
+        let watch = Task { try await bench.driver.watch() }
+        // A bound so a broken watch fails the test instead of hanging the run.
+        for _ in 0..<1_000 where await bench.driver.recoveries.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+        watch.cancel()
+        _ = await watch.result
+        guard case .recovered(by: .portPowerCycle, _) = await bench.driver.recoveries.first else {
+            Issue.record("not recovered by the port power cycle"); return
+        }
+        try await bench.driver.keepAlive()
+    }
 }
