@@ -1,5 +1,6 @@
 import PEDProtocol
 import Power
+import TrustedPathCore
 import USBLink
 
 /// One request and its reply, with keep-alives while waiting and recovery when the PED
@@ -63,8 +64,8 @@ extension PEDDriver {
         var repeated = false
         while true {
             let wait = probe?.deadline ?? min(deadline, Deadline.after(timeouts.keepAliveInterval))
-            if let frame = try await receiveFrame(until: wait) {
-                if frame.sequence == sequence, frame.type == replyType { return try decode(frame) }
+            if var frame = try await receiveFrame(until: wait) {
+                if frame.sequence == sequence, frame.type == replyType { return try decode(&frame) }
                 if let p = probe, frame.sequence == p.sequence, frame.type == PEDMessageType.keepAlive.replyType {
                     probe = nil
                     if deadline.hasPassed {
@@ -89,7 +90,11 @@ extension PEDDriver {
         }
     }
 
-    private func decode(_ frame: PEDFrame) throws(Failure) -> PEDReply {
+    /// The frame's payload is wiped once decoded (the frame is the caller's only copy), so a
+    /// read-secret reply's secret lives on only in the reply's `SecretBytes`. Best effort: the
+    /// link's own buffers are the link's.
+    private func decode(_ frame: inout PEDFrame) throws(Failure) -> PEDReply {
+        defer { SecretBytes.wipe(&frame.payload) }
         let reply: PEDReply
         do { reply = try PEDReply(frame: frame) } catch {
             throw .error(PEDError(.badReply, "\(error)"))
@@ -109,7 +114,7 @@ extension PEDDriver {
     /// The next complete frame, or nil when `deadline` passes first.
     private func receiveFrame(until deadline: Deadline) async throws(Failure) -> PEDFrame? {
         while pending.isEmpty {
-            let bytes: [UInt8]
+            var bytes: [UInt8]
             do {
                 bytes = try await link.bulkIn(maxLength: 2_048, endpoint: link.device.bulkInEndpoint, deadline: deadline)
             } catch {
@@ -117,6 +122,7 @@ extension PEDDriver {
                 throw classify(error)
             }
             pending += assembler.append(bytes)
+            SecretBytes.wipe(&bytes)
         }
         return pending.removeFirst()
     }

@@ -34,12 +34,19 @@ public struct PEDFrameAssembler: Sendable {
             guard let length, buffer.count >= length else { break }
             do {
                 frames.append(try PEDFrame(parsing: Array(buffer[0..<length])))
-                buffer.removeFirst(length)
+                consume(length)
             } catch {
                 resync(error)
             }
         }
         return frames
+    }
+
+    /// Removes a frame's bytes, zeroed first: a frame may carry a key's secret, and the
+    /// buffer's storage outlives it.
+    private mutating func consume(_ count: Int) {
+        for i in 0..<count { buffer[i] = 0 }
+        buffer.removeFirst(count)
     }
 
     /// Drops at least one byte, then everything up to the next byte that could begin a magic.
