@@ -90,6 +90,7 @@ public struct PEDError: Error, Sendable, CustomStringConvertible {
         if let recovery, !recovery.attempts.isEmpty {
             text += " [recovery: " + recovery.attempts.map(\.description).joined(separator: "; ") + "]"
         }
-        return text + "; " + advice
+        // The replug messages already say what to do, in more detail than the advice.
+        return code == .notAnswering && context.contains("plug") ? text : text + "; " + advice
     }
 }

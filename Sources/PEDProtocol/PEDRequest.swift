@@ -147,7 +147,7 @@ public enum PEDRequest: Sendable {
 }
 
 /// The message types; a reply's type is its request's with bit 7 set.
-public enum PEDMessageType: UInt8, Sendable, Hashable, CaseIterable {
+public enum PEDMessageType: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     case hello = 0x01
     case keepAlive = 0x02
     case showPrompt = 0x03
@@ -158,4 +158,17 @@ public enum PEDMessageType: UInt8, Sendable, Hashable, CaseIterable {
     case cancel = 0x08
 
     public var replyType: UInt8 { rawValue | 0x80 }
+
+    public var description: String {
+        switch self {
+        case .hello: "hello"
+        case .keepAlive: "keep-alive"
+        case .showPrompt: "show-prompt"
+        case .readSecret: "read-secret"
+        case .writeSecret: "write-secret"
+        case .duplicateKey: "duplicate-key"
+        case .setPIN: "set-PIN"
+        case .cancel: "cancel"
+        }
+    }
 }

@@ -53,3 +53,26 @@ import TestSupport
         #expect(try CommandRunner.run(["ped", "init-key", "--simulate", "--pin", "12"]).stderr.contains("4 to 48 digits"))
     }
 }
+
+@Suite struct PEDCommandFaultTests {
+    @Test(arguments: ["garbage", "late", "corrupt"])
+    func aMisbehavingPEDStillLogsIn(_ fault: String) throws {
+        let result = try CommandRunner.run(["ped", "login", "--simulate", "--fault", fault])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("HSM SO logged in"))
+    }
+
+    @Test func aVanishedPEDFailsWithTheReplugMessage() throws {
+        let result = try CommandRunner.run(["ped", "login", "--simulate", "--fault", "disappear"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("did not complete") && result.stderr.contains("plug it in again"))
+    }
+
+    /// The narration and errors never show a PED PIN (key 1's is 1111).
+    @Test func noPINInTheOutput() throws {
+        for arguments in [["ped", "login", "--simulate"], ["ped", "login", "--simulate", "--wrong-pin"]] {
+            let result = try CommandRunner.run(arguments)
+            #expect(!result.stdout.contains("1111") && !result.stderr.contains("1111"))
+        }
+    }
+}
