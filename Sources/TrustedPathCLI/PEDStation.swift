@@ -40,8 +40,8 @@ struct PEDStation {
     /// The simulated PED answers at once, so a hang is noticed within a fraction of a second.
     private static func simulatedTimeouts(_ base: PEDTimeouts) -> PEDTimeouts {
         var quick = base
-        quick.keepAliveInterval = .milliseconds(200)
-        quick.keepAliveReply = .milliseconds(200)
+        quick.keepAliveInterval = .milliseconds(300)
+        quick.keepAliveReply = .milliseconds(500)
         quick.shortReply = .seconds(2)
         return quick
     }

@@ -12,8 +12,10 @@ struct PEDBench {
     let driver: PEDDriver
     var auth: RoleAuthenticator { RoleAuthenticator(driver: driver) }
 
-    static let quick = try! PEDTimeouts(keepAliveInterval: .milliseconds(150), keepAliveReply: .milliseconds(150),
-                                        shortReply: .milliseconds(800))
+    // Short enough to keep hang tests quick, long enough that a loaded machine never makes
+    // the in-process simulated PED look hung.
+    static let quick = try! PEDTimeouts(keepAliveInterval: .milliseconds(300), keepAliveReply: .milliseconds(500),
+                                        shortReply: .seconds(2))
 
     init(firmware: FirmwareVersion = FirmwareVersion(2, 9, 0), hsm: FirmwareVersion = FirmwareVersion(7, 8, 0),
          link: (@Sendable (SimulatedPED) -> any USBLink)? = nil) {
