@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "CCIDReader", dependencies: ["TrustedPathCore", "USBLink", "CCID", "APDU"],
                 swiftSettings: strict),
         .target(name: "Simulator", dependencies: ["TrustedPathCore", "USBLink", "CCID", "APDU", "TCOS", "VPCDBridge",
-                                                  "PEDProtocol", "Power"],
+                                                  "PEDProtocol", "Power", "Quorum"],
                 swiftSettings: strict),
         .target(name: "TCOS", dependencies: ["TrustedPathCore", "APDU"], swiftSettings: strict),
         // The devices layer: a TCOS card behind a PIN-pad reader, PIN typed on the keypad only.

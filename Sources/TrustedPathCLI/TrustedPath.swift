@@ -7,5 +7,5 @@ struct TrustedPath: AsyncParsableCommand {
         abstract: "Drivers and tools for the HSM appliance's trusted-path devices.",
         subcommands: [TranscriptCommand.self, CCIDCommand.self, ATRCommand.self, CardCommand.self, CeremonyCommand.self,
                       QuorumCommand.self, BackupCommand.self, DevicesCommand.self, MonitorCommand.self, PCSCCommand.self,
-                      SimulateCommand.self, BenchCommand.self, RecoverCommand.self])
+                      SimulateCommand.self, BenchCommand.self, RecoverCommand.self, PEDCommand.self])
 }

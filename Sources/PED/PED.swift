@@ -1,1 +1,0 @@
-// The HSM-side PED driver over USBLink.

@@ -1,1 +1,0 @@
-// Role login and M of N flows over a PED session.

@@ -1,1 +1,0 @@
-// The PED USB protocol: framing, messages, firmware compatibility (standard library only).

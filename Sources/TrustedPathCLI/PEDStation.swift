@@ -1,0 +1,78 @@
+import LibUSBLink
+import PED
+import PEDAuth
+import PEDProtocol
+import Simulator
+import TrustedPathCore
+import USBLink
+
+/// The PED a `trustedpath ped` command talks to: a real one on USB, or the simulated PED with
+/// a simulated person who inserts keys and types PED PINs on it, narrated on stdout.
+struct PEDStation {
+    let driver: PEDDriver
+    let simulated: SimulatedPED?
+
+    var auth: RoleAuthenticator { RoleAuthenticator(driver: driver) }
+
+    static func open(_ options: PEDCommand.Options) async throws -> PEDStation {
+        guard let hsm = FirmwareVersion(options.hsmFirmware) else {
+            throw CLIError("--hsm-firmware must be like 7.8.0, not \(options.hsmFirmware)")
+        }
+        let timeouts: PEDTimeouts
+        do { timeouts = try PEDTimeouts(keyActivitySeconds: options.keyTimeout) } catch { throw CLIError(error.description) }
+        if options.simulate {
+            guard let firmware = FirmwareVersion(options.pedFirmware) else {
+                throw CLIError("--ped-firmware must be like 2.9.0, not \(options.pedFirmware)")
+            }
+            let ped = SimulatedPED(firmware: firmware)
+            let driver = PEDDriver(link: ped, hsmFirmware: hsm, recovery: SimulatedPEDRecovery(ped: ped),
+                                   reopen: { try await ped.reopen(); return ped }, timeouts: simulatedTimeouts(timeouts))
+            return PEDStation(driver: driver, simulated: ped)
+        }
+        // A real PED: no DeviceRecovery yet (Sources/Power's sysfs/libusb one is being written),
+        // so a PED that stops answering ends in the replug message.
+        let selector = options.ped
+        let link: LibUSBLink
+        do { link = try await LibUSBLink.open(selector) } catch { throw CLIError("cannot open the PED \(selector): \(error)") }
+        return PEDStation(driver: PEDDriver(link: link, hsmFirmware: hsm, timeouts: timeouts), simulated: nil)
+    }
+
+    /// The simulated PED answers at once, so a hang is noticed within a fraction of a second.
+    private static func simulatedTimeouts(_ base: PEDTimeouts) -> PEDTimeouts {
+        var quick = base
+        quick.keepAliveInterval = .milliseconds(300)
+        quick.keepAliveReply = .milliseconds(500)
+        quick.shortReply = .seconds(2)
+        return quick
+    }
+
+    /// What the simulated person does, told as it is queued.
+    func person(_ actions: [PEDAction]) async {
+        guard let simulated else { return }
+        for action in actions { print("[operator] \(action)") }
+        await simulated.perform(actions)
+    }
+
+    /// Makes a key set on the simulated PED (keys 1...n, PIN of key i is i repeated 4 times).
+    func prepareKeySet(role: PEDRole, policy: MofN) async throws -> SecretBytes {
+        guard let simulated else { throw CLIError("only the simulated PED has a drawer of test keys") }
+        let ids = (1...UInt64(policy.n)).map { $0 }
+        await simulated.addBlankKeys(ids)
+        print("Setting up: \(policy) \(role.colour) keys for the \(role) on the simulated PED")
+        await simulated.perform(ids.flatMap { [.insert($0), .pin(Self.pin($0)), .pin(Self.pin($0))] })
+        do { return try await auth.initialize(role: role, policy: policy).secret } catch { throw CLIError(error.description) }
+    }
+
+    static func pin(_ key: UInt64) -> String { String(repeating: String(key % 10), count: 4) }
+
+    func finish() async {
+        if let simulated {
+            for line in await simulated.display.current where !line.isEmpty { print("[PED display] \(line)") }
+        }
+        for notice in await driver.notices { print("note: \(notice)") }
+        for outcome in await driver.recoveries {
+            print("recovery: " + outcome.attempts.map(\.description).joined(separator: "; "))
+        }
+        await driver.close()
+    }
+}
