@@ -17,7 +17,7 @@ enum LibUSBDiscovery {
 
     /// Calls `body` with the reader candidates of `context`; the device list (and the
     /// `device` pointers) live until `body` returns.
-    static func withCandidates<R>(_ context: LibUSBContext,
+    static func withCandidates<R>(_ context: LibUSBContext, kind: USBInterfaceKind = .cardReader,
                                   _ body: ([Candidate]) throws(USBError) -> R) throws(USBError) -> R {
         var list: UnsafeMutablePointer<OpaquePointer?>?
         let count = libusb_get_device_list(context.raw, &list)
@@ -25,13 +25,13 @@ enum LibUSBDiscovery {
         defer { libusb_free_device_list(list, 1) }
         var candidates: [Candidate] = []
         for index in 0..<count {
-            guard let device = list[index], let candidate = describe(device) else { continue }
+            guard let device = list[index], let candidate = describe(device, kind: kind) else { continue }
             candidates.append(candidate)
         }
         return try body(candidates)
     }
 
-    static func describe(_ device: OpaquePointer) -> Candidate? {
+    static func describe(_ device: OpaquePointer, kind: USBInterfaceKind) -> Candidate? {
         var descriptor = libusb_device_descriptor()
         guard libusb_get_device_descriptor(device, &descriptor) == 0 else { return nil }
         var config: UnsafeMutablePointer<libusb_config_descriptor>?
@@ -41,7 +41,7 @@ enum LibUSBDiscovery {
         }
         guard let config else { return nil }
         defer { libusb_free_config_descriptor(config) }
-        guard let reader = ReaderInterface(choosingFrom: InterfaceDescription.all(in: config)) else { return nil }
+        guard let reader = ReaderInterface(choosingFrom: InterfaceDescription.all(in: config), kind: kind) else { return nil }
         let info = USBDeviceInfo(
             busNumber: UInt16(libusb_get_bus_number(device)),
             deviceAddress: libusb_get_device_address(device),

@@ -61,27 +61,29 @@ public final class LibUSBLink: USBLink, @unchecked Sendable {
     }
 
     /// Opens by a string: "0c4b:0400", "0c4b:0400:SERIAL", "1:5" or "001/005".
-    public static func open(_ text: String) async throws(USBError) -> LibUSBLink {
+    public static func open(_ text: String, kind: USBInterfaceKind = .cardReader) async throws(USBError) -> LibUSBLink {
         guard let selector = LibUSBDeviceSelector(parsing: text) else {
             throw USBError(.noDevice, "\"\(text)\" is neither VID:PID[:SERIAL] (0c4b:0400) nor BUS:ADDRESS (1:5, 001/005)")
         }
-        return try await open(selector)
+        return try await open(selector, kind: kind)
     }
 
-    /// Opens the first reader that matches, claims its interface (detaching a kernel
-    /// driver if one is bound) and starts the event thread.
-    public static func open(_ selector: LibUSBDeviceSelector) async throws(USBError) -> LibUSBLink {
+    /// Opens the first device that matches with an interface of `kind` (a reader unless
+    /// told), claims that interface (detaching a kernel driver if one is bound) and starts
+    /// the event thread.
+    public static func open(_ selector: LibUSBDeviceSelector,
+                            kind: USBInterfaceKind = .cardReader) async throws(USBError) -> LibUSBLink {
         let result = await runBlocking { () -> Result<LibUSBLink, USBError> in
-            do throws(USBError) { return .success(try openNow(selector)) } catch { return .failure(error) }
+            do throws(USBError) { return .success(try openNow(selector, kind: kind)) } catch { return .failure(error) }
         }
         return try result.get()
     }
 
-    private static func openNow(_ selector: LibUSBDeviceSelector) throws(USBError) -> LibUSBLink {
+    private static func openNow(_ selector: LibUSBDeviceSelector, kind: USBInterfaceKind) throws(USBError) -> LibUSBLink {
         let context = try LibUSBContext()
         do throws(USBError) {
-            let (handle, info) = try LibUSBDiscovery.withCandidates(context) { candidates throws(USBError) in
-                try openMatching(selector, in: candidates)
+            let (handle, info) = try LibUSBDiscovery.withCandidates(context, kind: kind) { candidates throws(USBError) in
+                try openMatching(selector, kind: kind, in: candidates)
             }
             context.startEventThread()
             return LibUSBLink(device: info, context: context, handle: handle)
@@ -91,7 +93,7 @@ public final class LibUSBLink: USBLink, @unchecked Sendable {
         }
     }
 
-    private static func openMatching(_ selector: LibUSBDeviceSelector,
+    private static func openMatching(_ selector: LibUSBDeviceSelector, kind: USBInterfaceKind,
                                      in candidates: [LibUSBDiscovery.Candidate]) throws(USBError) -> (OpaquePointer, USBDeviceInfo) {
         var lastError: USBError?
         for candidate in candidates {
@@ -117,7 +119,7 @@ public final class LibUSBLink: USBLink, @unchecked Sendable {
                 lastError = error
             }
         }
-        throw lastError ?? USBError(.noDevice, "no reader matches \(selector)")
+        throw lastError ?? USBError(.noDevice, "no \(kind.noun) matches \(selector)")
     }
 
     private static func openAndClaim(_ candidate: LibUSBDiscovery.Candidate) throws(USBError) -> OpaquePointer {

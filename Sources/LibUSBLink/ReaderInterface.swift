@@ -21,6 +21,18 @@ struct InterfaceDescription: Sendable, Hashable {
     var endpoints: [Endpoint]
 }
 
+/// Which interface of a device a link is for.
+public enum USBInterfaceKind: Sendable, Hashable {
+    /// A card reader: CCID (class 0x0B), or vendor class (0xFF) carrying the CCID class
+    /// descriptor.
+    case cardReader
+    /// A vendor-class (0xFF) interface with a bulk OUT and a bulk IN endpoint, speaking its
+    /// own protocol: the PED (docs/ped-protocol.md).
+    case vendorBulk
+
+    var noun: String { self == .cardReader ? "reader" : "vendor-class bulk interface" }
+}
+
 /// A reader interface found in a configuration: its endpoints and its CCID class descriptor.
 struct ReaderInterface: Sendable, Hashable {
     static let ccidClass: UInt8 = 0x0B
@@ -40,9 +52,9 @@ struct ReaderInterface: Sendable, Hashable {
     /// a vendor-class interface (0xFF) only when it carries the 54-byte 0x21 descriptor,
     /// which REINER cyberJack (0c4b:0300) and OZ776 put on the last endpoint instead of
     /// on the interface. Both bulk endpoints are required.
-    init?(choosingFrom interfaces: [InterfaceDescription]) {
+    init?(choosingFrom interfaces: [InterfaceDescription], kind: USBInterfaceKind = .cardReader) {
         for interface in interfaces where interface.alternateSetting == 0 {
-            if let found = ReaderInterface(interface) {
+            if let found = ReaderInterface(interface, kind: kind) {
                 self = found
                 return
             }
@@ -50,14 +62,16 @@ struct ReaderInterface: Sendable, Hashable {
         return nil
     }
 
-    init?(_ interface: InterfaceDescription) {
+    init?(_ interface: InterfaceDescription, kind: USBInterfaceKind = .cardReader) {
         var descriptor = Self.classDescriptor(in: interface.extra)
         if descriptor == nil, let last = interface.endpoints.last {
             descriptor = Self.classDescriptor(in: last.extra)
         }
-        switch interface.interfaceClass {
-        case Self.ccidClass: break
-        case Self.vendorClass where descriptor != nil: break
+        switch (kind, interface.interfaceClass) {
+        case (.cardReader, Self.ccidClass): break
+        case (.cardReader, Self.vendorClass) where descriptor != nil: break
+        // A vendor interface that is a CCID reader in disguise is not a PED.
+        case (.vendorBulk, Self.vendorClass) where descriptor == nil: break
         default: return nil
         }
         guard let bulkOut = interface.endpoints.first(where: { $0.isBulk && !$0.isIn }),

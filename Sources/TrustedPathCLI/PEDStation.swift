@@ -2,6 +2,7 @@ import LibUSBLink
 import PED
 import PEDAuth
 import PEDProtocol
+import Power
 import Simulator
 import TrustedPathCore
 import USBLink
@@ -29,12 +30,24 @@ struct PEDStation {
                                    reopen: { try await ped.reopen(); return ped }, timeouts: simulatedTimeouts(timeouts))
             return PEDStation(driver: driver, simulated: ped)
         }
-        // A real PED: no DeviceRecovery yet (Sources/Power's sysfs/libusb one is being written),
-        // so a PED that stops answering ends in the replug message.
+        // A real PED: the recovery ladder works on it through sysfs (USB reset, re-authorize,
+        // port power); after each step it is opened again wherever it re-enumerated.
         let selector = options.ped
         let link: LibUSBLink
-        do { link = try await LibUSBLink.open(selector) } catch { throw CLIError("cannot open the PED \(selector): \(error)") }
-        return PEDStation(driver: PEDDriver(link: link, hsmFirmware: hsm, timeouts: timeouts), simulated: nil)
+        do { link = try await LibUSBLink.open(selector, kind: .vendorBulk) } catch {
+            throw CLIError("cannot open the PED \(selector): \(error)")
+        }
+        let recovery = try? SysfsDeviceRecovery(locating: "\(link.device.busNumber):\(link.device.deviceAddress)")
+        var reopen: PEDDriver.Reopen?
+        if let recovery { reopen = { try await reopenPED(recovery) } }
+        return PEDStation(driver: PEDDriver(link: link, hsmFirmware: hsm, recovery: recovery, reopen: reopen,
+                                            timeouts: timeouts), simulated: nil)
+    }
+
+    /// The PED again, at the address it re-enumerated at after a recovery step.
+    @Sendable private static func reopenPED(_ recovery: SysfsDeviceRecovery) async throws -> any USBLink {
+        guard let now = recovery.address() else { throw CLIError("the PED \(recovery.deviceName) is gone") }
+        return try await LibUSBLink.open("\(now.bus):\(now.address)", kind: .vendorBulk)
     }
 
     /// The simulated PED answers at once, so a hang is noticed within a fraction of a second.

@@ -55,6 +55,23 @@ import USBLink
         #expect(ReaderInterface(choosingFrom: [vendor]) == nil)
     }
 
+    /// The PED: a vendor-class interface with two bulk endpoints and no CCID descriptor.
+    @Test func vendorBulkKindTakesAPlainVendorInterfaceAndNoReader() throws {
+        let ped = InterfaceDescription(number: 0, alternateSetting: 0, interfaceClass: 0xFF, extra: [],
+                                       endpoints: [Self.bulkOut, Self.bulkIn])
+        let found = try #require(ReaderInterface(choosingFrom: [ped], kind: .vendorBulk))
+        #expect(found.bulkOut == 0x02 && found.bulkIn == 0x82 && found.interruptIn == nil && found.classDescriptor.isEmpty)
+        var last = Self.bulkIn
+        last.extra = Self.ccid
+        let reader = InterfaceDescription(number: 0, alternateSetting: 0, interfaceClass: 0xFF, extra: [],
+                                          endpoints: [Self.bulkOut, last])
+        #expect(ReaderInterface(choosingFrom: [reader], kind: .vendorBulk) == nil)
+        let ccid = InterfaceDescription(number: 0, alternateSetting: 0, interfaceClass: 0x0B, extra: Self.ccid,
+                                        endpoints: [Self.bulkOut, Self.bulkIn])
+        #expect(ReaderInterface(choosingFrom: [ccid], kind: .vendorBulk) == nil)
+        #expect(ReaderInterface(choosingFrom: [ped, ccid], kind: .cardReader)?.interfaceClass == 0x0B)
+    }
+
     @Test func ccidInterfaceNeedsBothBulkEndpoints() {
         let interface = InterfaceDescription(number: 0, alternateSetting: 0, interfaceClass: 0x0B,
                                              extra: Self.ccid, endpoints: [Self.bulkOut, Self.interrupt])
