@@ -96,7 +96,7 @@ let package = Package(
         // (docs/daemon.md). Not an unsafe linker flag here, which would make SwiftPM refuse
         // this package as a versioned dependency.
         .executableTarget(name: "TrustedPathDaemon", dependencies: [
-            "Hotplug", "USBLink", "LibUSBLink", "CCID", "CCIDReader",
+            "Hotplug", "USBLink", "LibUSBLink", "CCID", "CCIDReader", "PED", "Power",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
 
@@ -128,7 +128,7 @@ let package = Package(
                                                    "Transcript", "TrustedPathCore", "TestSupport"]),
         // Hotplug and the daemon against the real libudev under umockdev (run by make test's
         // system tier, with SystemTests).
-        .testTarget(name: "HotplugSystemTests", dependencies: ["Hotplug", "CUMockdev", "TestSupport"]),
+        .testTarget(name: "HotplugSystemTests", dependencies: ["Hotplug", "CUMockdev", "TestSupport", "PEDProtocol"]),
         .testTarget(name: "SystemTests", dependencies: ["LibUSBLink", "USBLink", "Transcript", "CUMockdev", "Power"],
                     resources: [.copy("Fixtures")]),
     ]

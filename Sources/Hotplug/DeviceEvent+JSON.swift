@@ -18,6 +18,7 @@ extension DeviceEvent {
         ]
         if let product = device.product { fields.append(("product", .string(product))) }
         if let slot { fields.append(("slot", .int(Int(slot)))) }
+        if let recovery { fields.append(("recovery", .string(recovery))) }
         return JSONValue.object(fields).rendered
     }
 }

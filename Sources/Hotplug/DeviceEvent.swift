@@ -18,11 +18,15 @@ public struct DeviceEvent: Hashable, Sendable {
     public var device: USBDeviceIdentity
     /// The CCID slot, for card events only.
     public var slot: UInt8?
+    /// For `ped-recovered`: the recovery step that brought the PED back ("usb-reset",
+    /// "reauthorize", "port-power-cycle").
+    public var recovery: String?
 
-    public init(_ kind: Kind, device: USBDeviceIdentity, slot: UInt8? = nil) {
+    public init(_ kind: Kind, device: USBDeviceIdentity, slot: UInt8? = nil, recovery: String? = nil) {
         self.kind = kind
         self.device = device
         self.slot = slot
+        self.recovery = recovery
     }
 }
 

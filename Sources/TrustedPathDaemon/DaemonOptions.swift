@@ -7,9 +7,11 @@ struct DaemonOptions {
     var debounce: Duration = .zero
     var logLevel = "info"
     var cardEvents = false
+    var pedChecks = false
 
     static let usage = """
-        usage: trustedpathd [--json] [--socket PATH | --no-socket] [--debounce MS] [--card-events] [--log-level LEVEL]
+        usage: trustedpathd [--json] [--socket PATH | --no-socket] [--debounce MS] [--card-events] [--ped-checks]
+                            [--log-level LEVEL]
 
           --json           print one JSON event a line on standard output
           --socket PATH    the Unix socket clients subscribe on (default /run/trustedpath/events.sock)
@@ -17,6 +19,9 @@ struct DaemonOptions {
           --debounce MS    report a device's change once it has been quiet MS milliseconds (default 0)
           --card-events    open each reader and report card-inserted/removed (holds the reader:
                            pcscd and the trustedpath tools can't use it meanwhile)
+          --ped-checks     send each PED that appears a keep-alive; recover one that is silent
+                           (USB reset, re-authorize, port power) and report ped-unresponsive and
+                           ped-recovered (claims the PED for a moment)
           --log-level L    trace, debug, info, notice, warning, error, critical (default info)
 
         Logs go to standard error (the journal under systemd).
@@ -40,6 +45,7 @@ struct DaemonOptions {
             case "--socket": options.socketPath = try value(argument)
             case "--no-socket": options.socketPath = nil
             case "--card-events": options.cardEvents = true
+            case "--ped-checks": options.pedChecks = true
             case "--debounce":
                 let text = try value(argument)
                 guard let ms = Int(text), ms >= 0, ms <= 60_000 else {

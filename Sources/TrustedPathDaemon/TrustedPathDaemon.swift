@@ -58,6 +58,7 @@ struct TrustedPathDaemon {
         // Hotplug and card events merge here, so stdout and the socket see one order.
         let (output, emit) = AsyncStream<DeviceEvent>.makeStream(bufferingPolicy: .unbounded)
         let cards = options.cardEvents ? CardWatcher(logger: logger) { emit.yield($0) } : nil
+        let peds = options.pedChecks ? PEDWatcher(logger: logger) { emit.yield($0) } : nil
         let running = Atomic<Bool>(true)
         let stopped = stop.continuation
         let consumer = Task(executorPreference: DaemonExecutor.shared) {
@@ -66,6 +67,7 @@ struct TrustedPathDaemon {
                 switch event.kind {
                 case .readerAdded: await cards?.readerAdded(event.device)
                 case .readerRemoved: await cards?.readerRemoved(event.device)
+                case .pedAdded: await peds?.pedAdded(event.device)
                 default: break
                 }
             }
@@ -95,6 +97,7 @@ struct TrustedPathDaemon {
         monitor.stop()
         await consumer.value
         await cards?.stopAll()
+        await peds?.stopAll()
         emit.finish()
         await writer.value
         server?.close()

@@ -30,7 +30,8 @@ struct FixtureDevice {
         E: SUBSYSTEM=usb
         E: ID_VENDOR_ID=\(vid)
         E: ID_MODEL_ID=\(pid)
-        \(properties.map { "E: \($0)\n" }.joined())A: busnum=1
+        \(properties.map { "E: \($0)\n" }.joined())A: authorized=1
+        A: busnum=1
         A: devnum=\(devnum)
         A: idVendor=\(vid)
         A: idProduct=\(pid)

@@ -1,5 +1,6 @@
 /// A usbmon pcap (LINKTYPE_USB_LINUX_MMAPPED, 64-byte `struct usbmon_packet` headers) of
-/// interrupt IN transfers only: what umockdev replays for a reader's card notifications.
+/// interrupt IN and bulk transfers: what umockdev replays for a reader's card notifications
+/// and a PED's keep-alives.
 /// A small cousin of Tests/SystemTests/UsbmonCapture.swift, self-contained because this
 /// target doesn't link Transcript.
 ///
@@ -13,9 +14,29 @@ struct InterruptCapture {
     /// An interrupt IN asking for `length` bytes, answered with `reply` (nil: never answered).
     mutating func interruptIn(_ endpoint: UInt8, length: UInt32, reply: [UInt8]?) {
         nextID += 0x40
-        records.append(record(nextID, event: "S", endpoint: endpoint, status: -115, length: length, data: []))
+        records.append(record(nextID, event: "S", type: 1, endpoint: endpoint, status: -115, length: length, data: []))
         if let reply {
-            records.append(record(nextID, event: "C", endpoint: endpoint, status: 0, length: UInt32(reply.count), data: reply))
+            records.append(record(nextID, event: "C", type: 1, endpoint: endpoint, status: 0, length: UInt32(reply.count),
+                                  data: reply))
+        }
+    }
+
+    /// A bulk OUT of `data`, completed.
+    mutating func bulkOut(_ endpoint: UInt8, _ data: [UInt8]) {
+        nextID += 0x40
+        records.append(record(nextID, event: "S", type: 3, endpoint: endpoint, status: -115, length: UInt32(data.count),
+                              data: data))
+        records.append(record(nextID, event: "C", type: 3, endpoint: endpoint, status: 0, length: UInt32(data.count),
+                              data: []))
+    }
+
+    /// A bulk IN asking for `length` bytes, answered with `reply` (nil: never answered).
+    mutating func bulkIn(_ endpoint: UInt8, length: UInt32, reply: [UInt8]?) {
+        nextID += 0x40
+        records.append(record(nextID, event: "S", type: 3, endpoint: endpoint, status: -115, length: length, data: []))
+        if let reply {
+            records.append(record(nextID, event: "C", type: 3, endpoint: endpoint, status: 0, length: UInt32(reply.count),
+                                  data: reply))
         }
     }
 
@@ -30,12 +51,12 @@ struct InterruptCapture {
         return out
     }
 
-    private func record(_ id: UInt64, event: Unicode.Scalar, endpoint: UInt8, status: Int32, length: UInt32,
+    private func record(_ id: UInt64, event: Unicode.Scalar, type: UInt8, endpoint: UInt8, status: Int32, length: UInt32,
                         data: [UInt8]) -> [UInt8] {
         var r: [UInt8] = []
         r.le64(id)
         r.append(UInt8(ascii: event))
-        r.append(1)  // interrupt
+        r.append(type)  // 1 interrupt, 3 bulk
         r.append(endpoint)
         r.append(device)
         r.le16(bus)

@@ -1,0 +1,60 @@
+import Foundation
+import PEDProtocol
+import Testing
+
+extension HotplugSystemTests.Daemon {
+    /// `--ped-checks`: each PED that appears gets a keep-alive through the real libusb
+    /// (replayed by umockdev on its bulk endpoints 0x01/0x81).
+    @Suite("PED checks") struct PEDChecks {
+        static let keepAlive = PEDRequest.keepAlive.frame(sequence: 1).encoded()
+        static let answer = PEDReply.keepAlive.frame(sequence: 1).encoded()
+        /// PEDDriver reads up to this many bytes a transfer (umockdev matches the length).
+        static let readLength: UInt32 = 2_048
+
+        static func events(_ lines: [String]) -> [(event: String, recovery: String?)] {
+            lines.map { line in
+                let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
+                return (object["event"] as? String ?? "?", object["recovery"] as? String)
+            }
+        }
+
+        @Test func aPEDThatAnswersIsOnlyAdded() async throws {
+            let testbed = Testbed()
+            try testbed.addFixture("cyberjack-ecom")
+            try testbed.add(FixtureDevice.pedByID.umockdev)
+            var capture = InterruptCapture()
+            capture.device = UInt8(FixtureDevice.pedByID.devnum)
+            capture.bulkOut(0x01, Self.keepAlive)
+            capture.bulkIn(0x81, length: Self.readLength, reply: Self.answer)
+            try testbed.loadPcap(FixtureDevice.pedByID.sysPath, capture.bytes)
+            let daemon = try DaemonProcess(["--json", "--no-socket", "--ped-checks"])
+            #expect(await daemon.waitForLog("PED answers"), "\(daemon.log)")
+            let lines = daemon.lines
+            #expect(await daemon.terminate() == 0, "\(daemon.log)")
+            #expect(Self.events(lines).map(\.event) == ["reader-added", "ped-added"])
+            withExtendedLifetime(testbed) {}
+        }
+
+        /// The keep-alive goes unanswered; the first step of the ladder (USB reset) brings it
+        /// back, which the daemon reports with the step.
+        @Test func aSilentPEDIsReportedAndRecovered() async throws {
+            let testbed = Testbed()
+            try testbed.addFixture("cyberjack-ecom")
+            try testbed.add(FixtureDevice.pedByID.umockdev)
+            var capture = InterruptCapture()
+            capture.device = UInt8(FixtureDevice.pedByID.devnum)
+            capture.bulkOut(0x01, Self.keepAlive)
+            capture.bulkIn(0x81, length: Self.readLength, reply: nil)
+            capture.bulkOut(0x01, Self.keepAlive)
+            capture.bulkIn(0x81, length: Self.readLength, reply: Self.answer)
+            try testbed.loadPcap(FixtureDevice.pedByID.sysPath, capture.bytes)
+            let daemon = try DaemonProcess(["--json", "--no-socket", "--ped-checks"])
+            let lines = await daemon.waitForLines(4, timeout: .seconds(20))
+            #expect(await daemon.terminate() == 0, "\(daemon.log)")
+            let events = Self.events(lines)
+            #expect(events.map(\.event) == ["reader-added", "ped-added", "ped-unresponsive", "ped-recovered"], "\(daemon.log)")
+            #expect(events.last?.recovery == "usb-reset", "\(daemon.log)")
+            withExtendedLifetime(testbed) {}
+        }
+    }
+}
