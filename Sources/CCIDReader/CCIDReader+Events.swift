@@ -12,17 +12,24 @@ extension CCIDReader {
     /// Every slot starts as "absent": a card present at the first report is an insertion.
     /// The stream ends with `.readerGone` when the link fails, or when the caller stops
     /// iterating.
-    public nonisolated func cardEvents(pollingInterval: Duration = .seconds(1)) -> AsyncStream<CCIDCardEvent> {
+    ///
+    /// `executor`: where the listening task runs. A daemon that keeps its work off the
+    /// global pool (whose libdispatch monitor wakes the process every second once used)
+    /// passes its own; an unstructured task would not inherit the caller's preference.
+    public nonisolated func cardEvents(pollingInterval: Duration = .seconds(1),
+                                       executor: (any TaskExecutor)? = nil) -> AsyncStream<CCIDCardEvent> {
         let (stream, continuation) = AsyncStream<CCIDCardEvent>.makeStream(bufferingPolicy: .bufferingNewest(64))
         let slots = descriptor.slotCount
         let task: Task<Void, Never>
         if let endpoint = link.device.interruptInEndpoint {
             let link = self.link
-            task = Task {
+            task = Task(executorPreference: executor) {
                 await Self.listen(link: link, endpoint: endpoint, slots: slots, continuation: continuation)
             }
         } else {
-            task = Task { await self.poll(slots: slots, interval: pollingInterval, continuation: continuation) }
+            task = Task(executorPreference: executor) {
+                await self.poll(slots: slots, interval: pollingInterval, continuation: continuation)
+            }
         }
         continuation.onTermination = { _ in task.cancel() }
         return stream

@@ -57,7 +57,7 @@ actor CardWatcher {
             return
         }
         logger.info("watching cards", metadata: metadata)
-        for await event in reader.cardEvents() {
+        for await event in reader.cardEvents(executor: DaemonExecutor.shared) {
             switch event {
             case .inserted(let slot): emit(DeviceEvent(.cardInserted, device: device, slot: slot))
             case .removed(let slot): emit(DeviceEvent(.cardRemoved, device: device, slot: slot))
