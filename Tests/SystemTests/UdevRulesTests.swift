@@ -24,6 +24,20 @@ import Testing
         }
     }
 
+    /// 62-trustedpath-recovery.rules: group write on two attributes of our tagged devices.
+    @Test func recoveryRuleGrantsTheGroupTwoAttributesOfTaggedDevicesOnly() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("udev/62-trustedpath-recovery.rules"), encoding: .utf8)
+        let active = text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }
+        #expect(active.contains(#"TAG!="trustedpath", GOTO="trustedpath_recovery_end""#))
+        let run = try #require(active.first { $0.hasPrefix("RUN+=") })
+        #expect(run.contains("chgrp -f trustedpath /sys%p/authorized /sys%p/port/disable"))
+        #expect(run.contains("chmod -f g+w /sys%p/authorized /sys%p/port/disable"))
+        #expect(!run.contains("o+w") && !run.contains("666") && !run.contains("a+w"))
+        #expect(active.last == #"LABEL="trustedpath_recovery_end""#)
+    }
+
     @Test func everyGotoHasItsLabel() {
         let gotos = Set(Self.active.flatMap { line in
             line.components(separatedBy: "GOTO=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
