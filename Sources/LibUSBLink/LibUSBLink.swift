@@ -285,6 +285,9 @@ public final class LibUSBLink: USBLink, @unchecked Sendable {
     /// Waits until every in-flight transfer is back, or `drainLimit` passes; after that the
     /// stragglers are abandoned (their tasks get `.closed`) so that close never hangs.
     private func drain() async {
+        // Nothing in flight (the usual close): no watchdog task either. A daemon that keeps
+        // its work off the global pool must not start one just to cancel it.
+        if state.withLock({ $0.inFlight.isEmpty }) { return }
         let watchdog = Task { [state] in
             // Cancelled once close has drained: then there is nothing to abandon.
             guard (try? await Task.sleep(for: Self.drainLimit)) != nil else { return }
