@@ -1,5 +1,6 @@
-import Synchronization
 import Logging
+import POSIXThreads
+import Synchronization
 
 /// Readers and PEDs coming and going, as an AsyncSequence of `DeviceEvent`s.
 ///
@@ -59,7 +60,7 @@ public final class HotplugMonitor: Sendable {
         let wakeup = self.wakeup
         let logger = self.logger
         continuation.onTermination = { _ in wakeup.wake() }
-        DetachedThread.start(name: "tp-hotplug") {
+        PosixThread(name: "tp-hotplug", detached: true) {
             do {
                 try loop.run()
             } catch {

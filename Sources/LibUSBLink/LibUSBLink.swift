@@ -1,4 +1,5 @@
 import CLibUSB
+import POSIXThreads
 import USBLink
 
 /// A `USBLink` to a real reader over libusb-1.0.

@@ -1,3 +1,5 @@
+import POSIXThreads
+
 /// A USB device's bus number and address (devnum), as usbfs and libusb name it.
 public struct USBAddress: Sendable, Equatable, Hashable, CustomStringConvertible {
     public var bus: Int

@@ -1,4 +1,5 @@
 import CLibUSB
+import POSIXThreads
 import TrustedPathCore
 import USBLink
 

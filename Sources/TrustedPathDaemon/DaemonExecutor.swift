@@ -1,4 +1,5 @@
 import Hotplug
+import POSIXThreads
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -30,7 +31,7 @@ final class DaemonExecutor: TaskExecutor, Sendable {
         // The writer never blocks: a full pipe already means "wake up".
         _ = fcntl(ends[1], F_SETFL, O_NONBLOCK)
         (readEnd, writeEnd) = (ends[0], ends[1])
-        DetachedThread.start(name: "tp-executor") { [self] in runLoop() }
+        PosixThread(name: "tp-executor", detached: true) { [self] in runLoop() }
     }
 
     func enqueue(_ job: consuming ExecutorJob) {

@@ -2,20 +2,20 @@
 import Glibc
 #endif
 
-/// A POSIX thread running one closure, named for top(1) and gdb.
+/// A POSIX thread running one closure, named for top(1) and gdb: the udev monitor, libusb's
+/// event loop, the daemon's executor, blocking calls.
 ///
 /// Why not Foundation's `Thread`: importing Foundation maps Foundation, FoundationEssentials
-/// and ICU's data (several MiB resident) into every process linking this module, the daemon
-/// included. Why not Dispatch: a blocking libusb call would pin one of its worker threads.
-/// (Hotplug's `DetachedThread` is its twin: the two modules share no dependency that may
-/// do I/O, and neither should link the other's C library for 30 lines.)
-struct PosixThread: @unchecked Sendable {
+/// and ICU's data (several MiB resident) into every process linking it, the daemon
+/// included. Why not Dispatch: a blocking poll(2) or libusb call would pin one of its
+/// worker threads.
+public struct PosixThread: @unchecked Sendable {
     // @unchecked: pthread_t is a plain integer handle; joining it from any thread is allowed.
     private let handle: pthread_t
 
     /// Starts the thread; `join()` it, or pass `detached: true` when nobody waits for it.
     @discardableResult
-    init(name: String, detached: Bool = false, _ body: @escaping @Sendable () -> Void) {
+    public init(name: String, detached: Bool = false, _ body: @escaping @Sendable () -> Void) {
         let box = Unmanaged.passRetained(Body(name: name, run: body)).toOpaque()
         var thread = pthread_t()
         let result = pthread_create(&thread, nil, threadEntry, box)
@@ -26,7 +26,7 @@ struct PosixThread: @unchecked Sendable {
     }
 
     /// Waits for the thread to end; once, and only for a thread not started detached.
-    func join() {
+    public func join() {
         pthread_join(handle, nil)
     }
 
