@@ -4,7 +4,7 @@ import Testing
 
 extension HotplugSystemTests.Daemon {
     /// `--ped-checks`: each PED that appears gets a keep-alive through the real libusb
-    /// (replayed by umockdev on its bulk endpoints 0x01/0x81).
+    /// (replayed by umockdev on its bulk endpoints 0x02/0x82, as docs/ped-protocol.md has them).
     @Suite("PED checks") struct PEDChecks {
         static let keepAlive = PEDRequest.keepAlive.frame(sequence: 1).encoded()
         static let answer = PEDReply.keepAlive.frame(sequence: 1).encoded()
@@ -24,8 +24,8 @@ extension HotplugSystemTests.Daemon {
             try testbed.add(FixtureDevice.pedByID.umockdev)
             var capture = InterruptCapture()
             capture.device = UInt8(FixtureDevice.pedByID.devnum)
-            capture.bulkOut(0x01, Self.keepAlive)
-            capture.bulkIn(0x81, length: Self.readLength, reply: Self.answer)
+            capture.bulkOut(0x02, Self.keepAlive)
+            capture.bulkIn(0x82, length: Self.readLength, reply: Self.answer)
             try testbed.loadPcap(FixtureDevice.pedByID.sysPath, capture.bytes)
             let daemon = try DaemonProcess(["--json", "--no-socket", "--ped-checks"])
             #expect(await daemon.waitForLog("PED answers"), "\(daemon.log)")
@@ -43,10 +43,10 @@ extension HotplugSystemTests.Daemon {
             try testbed.add(FixtureDevice.pedByID.umockdev)
             var capture = InterruptCapture()
             capture.device = UInt8(FixtureDevice.pedByID.devnum)
-            capture.bulkOut(0x01, Self.keepAlive)
-            capture.bulkIn(0x81, length: Self.readLength, reply: nil)
-            capture.bulkOut(0x01, Self.keepAlive)
-            capture.bulkIn(0x81, length: Self.readLength, reply: Self.answer)
+            capture.bulkOut(0x02, Self.keepAlive)
+            capture.bulkIn(0x82, length: Self.readLength, reply: nil)
+            capture.bulkOut(0x02, Self.keepAlive)
+            capture.bulkIn(0x82, length: Self.readLength, reply: Self.answer)
             try testbed.loadPcap(FixtureDevice.pedByID.sysPath, capture.bytes)
             let daemon = try DaemonProcess(["--json", "--no-socket", "--ped-checks"])
             let lines = await daemon.waitForLines(4, timeout: .seconds(20))

@@ -60,7 +60,8 @@ struct FixtureDevice {
         descriptors: "12010002000000086D041CC3000101020001" + "09022200010100A032" + "090400000103010100"
             + "092111010001223F00" + "0705810308000A")
 
-    /// A PED by the placeholder ID of KnownDevices.peds; vendor class, two bulk endpoints.
+    /// A PED by the placeholder ID of KnownDevices.peds; vendor class, bulk OUT 0x02 and IN
+    /// 0x82 (docs/ped-protocol.md).
     static let pedByID = FixtureDevice(
         port: "1-4", devnum: 8, idVendor: 0x1209, idProduct: 0x7e50, product: "PED",
         descriptors: pedDescriptors(vid: "0912", pid: "507E"))
@@ -79,7 +80,7 @@ struct FixtureDevice {
 
     private static func pedDescriptors(vid: String, pid: String) -> String {
         "1201000200000040" + vid + pid + "000101020001" + "09022000010100803209040000" + "02FF000000"
-            + "07050102400000" + "07058102400000"
+            + "07050202400000" + "07058202400000"
     }
 }
 

@@ -7,12 +7,7 @@ import USBLink
 
 /// The daemon's check of a PED it sees appear: a keep-alive, then the ladder when silent.
 @Suite struct PEDHealthCheckTests {
-    static var quick: PEDTimeouts {
-        var timeouts = PEDTimeouts.standard
-        timeouts.keepAliveReply = .milliseconds(300)
-        timeouts.shortReply = .milliseconds(500)
-        return timeouts
-    }
+    static let quick = PEDBench.quick
 
     @Test func anAnsweringPEDIsHealthy() async {
         let ped = SimulatedPED(firmware: FirmwareVersion(2, 9, 0))
