@@ -34,7 +34,10 @@ struct PEDStation {
         // port power); after each step it is opened again wherever it re-enumerated.
         let selector = options.ped
         let link: LibUSBLink
-        do { link = try await LibUSBLink.open(selector, kind: .vendorBulk) } catch {
+        do { link = try await LibUSBLink.open(selector, kind: .vendorBulk) } catch where error.code == .noDevice {
+            throw CLIError("no PED \(selector) is attached (\(error.context)): plug it in, or name it with "
+                           + "--ped VID:PID or BUS:ADDRESS; --simulate runs on the simulated PED")
+        } catch {
             throw CLIError("cannot open the PED \(selector): \(error)")
         }
         let recovery = try? SysfsDeviceRecovery(locating: "\(link.device.busNumber):\(link.device.deviceAddress)")

@@ -20,6 +20,15 @@ import TestSupport
         #expect(result.stdout.contains("crypto officer logged in"))
     }
 
+    /// Without --simulate it looks for a real PED (vendor-class bulk interface) by its ID; a
+    /// bus address nothing sits at names itself, and the way out.
+    @Test func noRealPEDAttachedSaysSoAndHowToGoOn() throws {
+        let result = try CommandRunner.run(["ped", "info", "--ped", "255:127"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("no PED 255:127 is attached") && result.stderr.contains("--simulate"),
+                "\(result.stderr)")
+    }
+
     @Test func anExternallyPoweredPEDThatHangsAsksForAReplug() throws {
         let result = try CommandRunner.run(["ped", "login", "--simulate", "--ped-firmware", "2.7.4", "--fault", "hang"])
         #expect(result.status != 0)
