@@ -18,15 +18,24 @@ extension HotplugSystemTests.Daemon {
             }
         }
 
-        @Test func aPEDThatAnswersIsOnlyAdded() async throws {
+        /// The reader fixture and the PED, whose bulk pipes replay `keepAlives` (each the
+        /// answer to one keep-alive, or nil for silence).
+        static func testbed(keepAlives: [[UInt8]?]) throws -> Testbed {
             let testbed = Testbed()
             try testbed.addFixture("cyberjack-ecom")
             try testbed.add(FixtureDevice.pedByID.umockdev)
             var capture = InterruptCapture()
             capture.device = UInt8(FixtureDevice.pedByID.devnum)
-            capture.bulkOut(0x02, Self.keepAlive)
-            capture.bulkIn(0x82, length: Self.readLength, reply: Self.answer)
+            for answer in keepAlives {
+                capture.bulkOut(0x02, keepAlive)
+                capture.bulkIn(0x82, length: readLength, reply: answer)
+            }
             try testbed.loadPcap(FixtureDevice.pedByID.sysPath, capture.bytes)
+            return testbed
+        }
+
+        @Test func aPEDThatAnswersIsOnlyAdded() async throws {
+            let testbed = try Self.testbed(keepAlives: [Self.answer])
             let daemon = try DaemonProcess(["--json", "--no-socket", "--ped-checks"])
             #expect(await daemon.waitForLog("PED answers"), "\(daemon.log)")
             let lines = daemon.lines
@@ -38,16 +47,7 @@ extension HotplugSystemTests.Daemon {
         /// The keep-alive goes unanswered; the first step of the ladder (USB reset) brings it
         /// back, which the daemon reports with the step.
         @Test func aSilentPEDIsReportedAndRecovered() async throws {
-            let testbed = Testbed()
-            try testbed.addFixture("cyberjack-ecom")
-            try testbed.add(FixtureDevice.pedByID.umockdev)
-            var capture = InterruptCapture()
-            capture.device = UInt8(FixtureDevice.pedByID.devnum)
-            capture.bulkOut(0x02, Self.keepAlive)
-            capture.bulkIn(0x82, length: Self.readLength, reply: nil)
-            capture.bulkOut(0x02, Self.keepAlive)
-            capture.bulkIn(0x82, length: Self.readLength, reply: Self.answer)
-            try testbed.loadPcap(FixtureDevice.pedByID.sysPath, capture.bytes)
+            let testbed = try Self.testbed(keepAlives: [nil, Self.answer])
             let daemon = try DaemonProcess(["--json", "--no-socket", "--ped-checks"])
             let lines = await daemon.waitForLines(4, timeout: .seconds(20))
             #expect(await daemon.terminate() == 0, "\(daemon.log)")

@@ -13,12 +13,7 @@ struct InterruptCapture {
 
     /// An interrupt IN asking for `length` bytes, answered with `reply` (nil: never answered).
     mutating func interruptIn(_ endpoint: UInt8, length: UInt32, reply: [UInt8]?) {
-        nextID += 0x40
-        records.append(record(nextID, event: "S", type: 1, endpoint: endpoint, status: -115, length: length, data: []))
-        if let reply {
-            records.append(record(nextID, event: "C", type: 1, endpoint: endpoint, status: 0, length: UInt32(reply.count),
-                                  data: reply))
-        }
+        input(type: 1, endpoint, length: length, reply: reply)
     }
 
     /// A bulk OUT of `data`, completed.
@@ -32,11 +27,16 @@ struct InterruptCapture {
 
     /// A bulk IN asking for `length` bytes, answered with `reply` (nil: never answered).
     mutating func bulkIn(_ endpoint: UInt8, length: UInt32, reply: [UInt8]?) {
+        input(type: 3, endpoint, length: length, reply: reply)
+    }
+
+    /// type 1 interrupt, 3 bulk.
+    private mutating func input(type: UInt8, _ endpoint: UInt8, length: UInt32, reply: [UInt8]?) {
         nextID += 0x40
-        records.append(record(nextID, event: "S", type: 3, endpoint: endpoint, status: -115, length: length, data: []))
+        records.append(record(nextID, event: "S", type: type, endpoint: endpoint, status: -115, length: length, data: []))
         if let reply {
-            records.append(record(nextID, event: "C", type: 3, endpoint: endpoint, status: 0, length: UInt32(reply.count),
-                                  data: reply))
+            records.append(record(nextID, event: "C", type: type, endpoint: endpoint, status: 0,
+                                  length: UInt32(reply.count), data: reply))
         }
     }
 
