@@ -69,7 +69,10 @@ struct PEDCommand: AsyncParsableCommand {
         func run() async throws {
             let (role, policy) = try roleOptions.parsed()
             let station = try await PEDStation.open(options)
+            // A real PED hands the role's secret to the HSM, which alone can check it: this
+            // tool has nothing to compare it with, and says so rather than "logged in".
             var verify: @Sendable (SecretBytes) -> Bool = { _ in true }
+            let verified = station.simulated != nil
             if station.simulated != nil {
                 let secret = try await station.prepareKeySet(role: role, policy: policy)
                 verify = { secret.constantTimeEquals($0) }
@@ -83,8 +86,10 @@ struct PEDCommand: AsyncParsableCommand {
                 throw CLIError(error.description)
             }
             await station.finish()
-            print("\(role) logged in with keys " + login.keys.map(\.description).joined(separator: ", ")
-                + (login.duplicatesIgnored > 0 ? " (\(login.duplicatesIgnored) repeated key(s) did not count)" : ""))
+            let keys = login.keys.map(\.description).joined(separator: ", ")
+                + (login.duplicatesIgnored > 0 ? " (\(login.duplicatesIgnored) repeated key(s) did not count)" : "")
+            print(verified ? "\(role) logged in with keys \(keys)"
+                           : "\(role): the PED read the role's secret from keys \(keys); only the HSM can check it")
         }
 
         private func scriptLogin(_ station: PEDStation, role: PEDRole, policy: MofN) async throws {
