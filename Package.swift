@@ -103,6 +103,8 @@ let package = Package(
         ], swiftSettings: strict),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // The umockdev testbed and hand-built usbmon captures, for both system tiers.
+        .target(name: "UmockdevSupport", dependencies: ["CUMockdev", "Transcript"], path: "Tests/UmockdevSupport"),
         .testTarget(name: "CoreTests", dependencies: ["TrustedPathCore"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript"],
                     resources: [.copy("Fixtures")]),
@@ -130,8 +132,8 @@ let package = Package(
                                                    "Transcript", "TrustedPathCore", "TestSupport"]),
         // Hotplug and the daemon against the real libudev under umockdev (run by make test's
         // system tier, with SystemTests).
-        .testTarget(name: "HotplugSystemTests", dependencies: ["Hotplug", "CUMockdev", "TestSupport", "PEDProtocol"]),
-        .testTarget(name: "SystemTests", dependencies: ["LibUSBLink", "USBLink", "Transcript", "CUMockdev", "Power"],
+        .testTarget(name: "HotplugSystemTests", dependencies: ["Hotplug", "UmockdevSupport", "TestSupport", "PEDProtocol"]),
+        .testTarget(name: "SystemTests", dependencies: ["LibUSBLink", "USBLink", "Transcript", "UmockdevSupport", "Power"],
                     resources: [.copy("Fixtures")]),
     ]
 )

@@ -1,5 +1,6 @@
 import Hotplug
 import Testing
+import UmockdevSupport
 
 extension HotplugSystemTests {
     @Suite("Coldplug and classification") struct Coldplug {

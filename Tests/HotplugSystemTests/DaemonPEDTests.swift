@@ -1,6 +1,7 @@
 import Foundation
 import PEDProtocol
 import Testing
+import UmockdevSupport
 
 extension HotplugSystemTests.Daemon {
     /// `--ped-checks`: each PED that appears gets a keep-alive through the real libusb
@@ -9,7 +10,7 @@ extension HotplugSystemTests.Daemon {
         static let keepAlive = PEDRequest.keepAlive.frame(sequence: 1).encoded()
         static let answer = PEDReply.keepAlive.frame(sequence: 1).encoded()
         /// PEDDriver reads up to this many bytes a transfer (umockdev matches the length).
-        static let readLength: UInt32 = 2_048
+        static let readLength = 2_048
 
         static func events(_ lines: [String]) -> [(event: String, recovery: String?)] {
             lines.map { line in
@@ -24,13 +25,17 @@ extension HotplugSystemTests.Daemon {
             let testbed = Testbed()
             try testbed.addFixture("cyberjack-ecom")
             try testbed.add(FixtureDevice.pedByID.umockdev)
-            var capture = InterruptCapture()
-            capture.device = UInt8(FixtureDevice.pedByID.devnum)
+            var capture = UsbmonCapture()
+            capture.deviceAddress = UInt8(FixtureDevice.pedByID.devnum)
             for answer in keepAlives {
                 capture.bulkOut(0x02, keepAlive)
-                capture.bulkIn(0x82, length: readLength, reply: answer)
+                if let answer {
+                    capture.bulkIn(0x82, length: readLength, reply: answer)
+                } else {
+                    capture.submit(.bulk, 0x82, length: UInt32(readLength))
+                }
             }
-            try testbed.loadPcap(FixtureDevice.pedByID.sysPath, capture.bytes)
+            try testbed.loadPcap(FixtureDevice.pedByID.sysPath, capture)
             return testbed
         }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import UmockdevSupport
 
 extension HotplugSystemTests.Daemon {
     /// systemd's view (READY, watchdog, STOPPING) and a subscriber's view (`trustedpath

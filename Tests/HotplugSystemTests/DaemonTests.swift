@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import UmockdevSupport
 
 extension HotplugSystemTests {
     /// trustedpathd itself, as a child process sharing the test's umockdev testbed.
@@ -9,12 +10,12 @@ extension HotplugSystemTests {
         @Test func cardInsertedAndRemovedFromTheInterruptEndpoint() async throws {
             let testbed = Testbed()
             try testbed.addFixture("cyberjack-ecom")
-            var capture = InterruptCapture()
+            var capture = UsbmonCapture()
             // CCIDReader asks for max(4, 1 + 2 bits per slot) bytes.
             capture.interruptIn(0x81, length: 4, reply: [0x50, 0x03])
             capture.interruptIn(0x81, length: 4, reply: [0x50, 0x02])
             capture.interruptIn(0x81, length: 4, reply: nil)
-            try testbed.loadPcap(FixtureDevice.ecomSysPath, capture.bytes)
+            try testbed.loadPcap(FixtureDevice.ecomSysPath, capture)
             let daemon = try DaemonProcess(["--json", "--no-socket", "--card-events"])
             let lines = await daemon.waitForLines(3)
             let status = await daemon.terminate()

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import UmockdevSupport
 
 extension HotplugSystemTests.Coldplug {
     /// `trustedpath devices --json` as a child sharing the testbed: readers and PEDs with

@@ -1,5 +1,6 @@
 import Hotplug
 import Testing
+import UmockdevSupport
 
 extension HotplugSystemTests {
     @Suite("Add, remove, storms") struct Events {

@@ -1,4 +1,5 @@
 import Foundation
+import UmockdevSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,6 @@
 import LibUSBLink
 import Testing
+import UmockdevSupport
 import USBLink
 
 extension SystemTests {

@@ -1,6 +1,7 @@
 import Power
 import Synchronization
 import Testing
+import UmockdevSupport
 
 extension SystemTests {
     /// The recovery ladder against sysfs and usbfs as umockdev emulates them, with the test

@@ -1,6 +1,7 @@
-import Synchronization
 import LibUSBLink
+import Synchronization
 import Testing
+import UmockdevSupport
 import USBLink
 
 extension SystemTests {

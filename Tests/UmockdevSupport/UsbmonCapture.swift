@@ -8,31 +8,39 @@ import Transcript
 /// umockdev 0.17 matches a submission on transfer type, endpoint and requested length (and
 /// OUT bytes exactly); for a completion it copies the payload, `length` as actual_length
 /// and `status` into the URB.
-struct UsbmonCapture {
-    static let bus: UInt16 = 1
-    static let device: UInt8 = 5
+public struct UsbmonCapture {
+    public static let bus: UInt16 = 1
+    public static let device: UInt8 = 5
     /// The device address the URBs are recorded for: umockdev replays only the URBs whose
     /// bus and device match the emulated device's busnum and devnum.
-    var deviceAddress: UInt8 = Self.device
+    public var deviceAddress: UInt8 = Self.device
 
-    private(set) var packets: [UsbmonPacket] = []
+    public private(set) var packets: [UsbmonPacket] = []
     private var nextID: UInt64 = 0xffff_8880_0000_1000
     private var clock: Int64 = 0
 
     /// A transfer submitted and completed: OUT sends `data`; IN asks for `length` and gets `reply`.
-    mutating func bulkOut(_ endpoint: UInt8, _ data: [UInt8]) {
+    public init() {}
+
+    public mutating func bulkOut(_ endpoint: UInt8, _ data: [UInt8]) {
         let id = submit(.bulk, endpoint, length: UInt32(data.count), data: data)
         complete(id, .bulk, endpoint, length: UInt32(data.count))
     }
 
-    mutating func bulkIn(_ endpoint: UInt8, length: Int, reply: [UInt8], status: Int32 = 0) {
+    public mutating func bulkIn(_ endpoint: UInt8, length: Int, reply: [UInt8], status: Int32 = 0) {
         let id = submit(.bulk, endpoint, length: UInt32(length))
         complete(id, .bulk, endpoint, length: UInt32(reply.count), data: reply, status: status)
     }
 
+    /// An interrupt IN asking for `length` bytes, answered with `reply` (nil: never answered).
+    public mutating func interruptIn(_ endpoint: UInt8, length: Int, reply: [UInt8]?) {
+        let id = submit(.interrupt, endpoint, length: UInt32(length))
+        if let reply { complete(id, .interrupt, endpoint, length: UInt32(reply.count), data: reply) }
+    }
+
     /// A submission only; completed later with `complete` (or never).
     @discardableResult
-    mutating func submit(_ type: UsbmonPacket.TransferType, _ endpoint: UInt8, length: UInt32,
+    public mutating func submit(_ type: UsbmonPacket.TransferType, _ endpoint: UInt8, length: UInt32,
                          data: [UInt8] = [], setup: [UInt8]? = nil) -> UInt64 {
         nextID += 0x40
         append(UsbmonPacket(urbID: nextID, event: .submission, transferType: type, endpoint: endpoint,
@@ -41,7 +49,7 @@ struct UsbmonCapture {
         return nextID
     }
 
-    mutating func complete(_ id: UInt64, _ type: UsbmonPacket.TransferType, _ endpoint: UInt8,
+    public mutating func complete(_ id: UInt64, _ type: UsbmonPacket.TransferType, _ endpoint: UInt8,
                            length: UInt32, data: [UInt8] = [], status: Int32 = 0) {
         append(UsbmonPacket(urbID: id, event: .completion, transferType: type, endpoint: endpoint,
                             device: deviceAddress, bus: Self.bus, status: status, length: length, data: data))
@@ -56,7 +64,7 @@ struct UsbmonCapture {
     }
 
     /// The pcap file.
-    var bytes: [UInt8] {
+    public var bytes: [UInt8] {
         var out: [UInt8] = []
         out.le32(0xa1b2_c3d4)
         out.le16(2); out.le16(4)
