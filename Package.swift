@@ -55,9 +55,10 @@ let package = Package(
         .target(name: "CCID", dependencies: ["TrustedPathCore"], swiftSettings: strict),
         .target(name: "APDU", dependencies: ["TrustedPathCore"], swiftSettings: strict),
         .target(name: "USBLink", dependencies: ["TrustedPathCore", "Transcript"], swiftSettings: strict),
-        // POSIX threads without Foundation: the udev monitor, libusb's event loop, blocking calls.
-        .target(name: "POSIXThreads", swiftSettings: strict),
-        .target(name: "LibUSBLink", dependencies: ["USBLink", "CLibUSB", "POSIXThreads"], swiftSettings: strict),
+        // POSIX without Foundation: named threads (the udev monitor, libusb's event loop, blocking
+        // calls) and small-file reads (sysfs).
+        .target(name: "POSIXSupport", swiftSettings: strict),
+        .target(name: "LibUSBLink", dependencies: ["USBLink", "CLibUSB", "POSIXSupport"], swiftSettings: strict),
         .target(name: "CaptureDecoder", dependencies: ["Transcript", "CCID"], swiftSettings: strict),
         .target(name: "CCIDReader", dependencies: ["TrustedPathCore", "USBLink", "CCID", "APDU"],
                 swiftSettings: strict),
@@ -70,7 +71,7 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "Quorum", dependencies: ["TrustedPathCore"], swiftSettings: strict),
         // The system layer: libudev enumeration and monitoring of readers and PEDs.
-        .target(name: "Hotplug", dependencies: ["TrustedPathCore", "CUdev", "CCID", "POSIXThreads", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .target(name: "Hotplug", dependencies: ["TrustedPathCore", "CUdev", "CCID", "POSIXSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         // The workflows layer: the backup-key quorum ceremony, over any share-card station.
         .target(name: "Ceremony", dependencies: ["TrustedPathCore", "Quorum", "BackupKey", "PINPad", "TCOS", "CCIDReader"],
                 swiftSettings: strict),
@@ -81,7 +82,7 @@ let package = Package(
         .target(name: "VPCDBridge", dependencies: ["TrustedPathCore"], swiftSettings: strict),
         // The system layer: bringing back a USB device that stopped answering (USB reset,
         // sysfs re-authorize, port power cycle).
-        .target(name: "Power", dependencies: ["TrustedPathCore", "USBLink", "CLibUSB", "POSIXThreads"], swiftSettings: strict),
+        .target(name: "Power", dependencies: ["TrustedPathCore", "USBLink", "CLibUSB", "POSIXSupport"], swiftSettings: strict),
         // The PED: its USB protocol (a pure codec, fuzzed), the HSM-side driver, and the
         // role-login / M of N workflows.
         .target(name: "PEDProtocol", dependencies: ["TrustedPathCore"], swiftSettings: strict),
@@ -98,7 +99,7 @@ let package = Package(
         // (docs/daemon.md). Not an unsafe linker flag here, which would make SwiftPM refuse
         // this package as a versioned dependency.
         .executableTarget(name: "TrustedPathDaemon", dependencies: [
-            "Hotplug", "USBLink", "LibUSBLink", "CCID", "CCIDReader", "PED", "Power", "POSIXThreads",
+            "Hotplug", "USBLink", "LibUSBLink", "CCID", "CCIDReader", "PED", "Power", "POSIXSupport",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
 

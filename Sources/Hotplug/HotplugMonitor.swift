@@ -1,5 +1,5 @@
 import Logging
-import POSIXThreads
+import POSIXSupport
 import Synchronization
 
 /// Readers and PEDs coming and going, as an AsyncSequence of `DeviceEvent`s.

@@ -1,5 +1,6 @@
 import CUdev
 import Logging
+import POSIXSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -74,7 +75,7 @@ final class UdevContext {
         classes.formUnion(childInterfaceClasses(device))
         return USBDeviceSnapshot(syspath: syspath, busnum: busnum, devnum: devnum, idVendor: vendor, idProduct: product,
                                  product: attribute("product"), trustedPathDevice: property("TRUSTEDPATH_DEVICE"),
-                                 interfaceClasses: classes, descriptors: Self.readFile(syspath + "/descriptors"))
+                                 interfaceClasses: classes, descriptors: SmallFile.read(syspath + "/descriptors") ?? [])
     }
 
     /// bInterfaceClass of the usb_interface children udev knows (none yet in the usb_device
@@ -103,23 +104,6 @@ final class UdevContext {
     /// ID_USB_INTERFACES is ":CCSSPP:CCSSPP:" (class, subclass, protocol per interface).
     static func classes(inInterfaceList list: String) -> Set<UInt8> {
         Set(list.split(separator: ":").compactMap { $0.count == 6 ? UInt8($0.prefix(2), radix: 16) : nil })
-    }
-
-    /// A binary sysfs file (libudev's sysattr API stops at the first NUL). Read directly:
-    /// under umockdev the preload redirects /sys as it does for libudev.
-    static func readFile(_ path: String, limit: Int = 65536) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return [] }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while bytes.count < limit {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { break }
-            bytes += buffer[0..<count]
-        }
-        return bytes
     }
 }
 

@@ -1,5 +1,5 @@
 import CLibUSB
-import POSIXThreads
+import POSIXSupport
 import USBLink
 
 /// A libusb context and the one thread that runs its events.

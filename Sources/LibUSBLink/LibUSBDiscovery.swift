@@ -1,4 +1,5 @@
 import CLibUSB
+import POSIXSupport
 import USBLink
 #if canImport(Glibc)
 import Glibc
@@ -59,29 +60,12 @@ enum LibUSBDiscovery {
         let depth = libusb_get_port_numbers(device, &ports, Int32(ports.count))
         guard depth > 0 else { return nil }
         let name = "\(libusb_get_bus_number(device))-" + ports[0..<Int(depth)].map(String.init).joined(separator: ".")
-        guard let bytes = readSmallFile("/sys/bus/usb/devices/\(name)/serial") else { return nil }
+        guard let bytes = SmallFile.read("/sys/bus/usb/devices/\(name)/serial", limit: 4096) else { return nil }
         // As Foundation's trimmingCharacters(in: .whitespacesAndNewlines) did, for ASCII.
         let isSpace: (UInt8) -> Bool = { $0 == 0x20 || (0x09...0x0D).contains($0) }
         guard let first = bytes.firstIndex(where: { !isSpace($0) }),
               let last = bytes.lastIndex(where: { !isSpace($0) }) else { return nil }
         return String(validating: bytes[first...last], as: UTF8.self)  // nil if not UTF-8, as before
-    }
-
-    /// A sysfs attribute's bytes (they fit a page), or nil when it can't be opened or read.
-    private static func readSmallFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        var filled = 0
-        while filled < buffer.count {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, $0.count - filled) }
-            if count < 0 && errno == EINTR { continue }
-            if count < 0 { return nil }
-            if count == 0 { break }
-            filled += count
-        }
-        return Array(buffer[..<filled])
     }
 
     /// The serial string descriptor, read over the wire (fallback when sysfs has none).

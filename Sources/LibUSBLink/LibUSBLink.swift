@@ -1,5 +1,5 @@
 import CLibUSB
-import POSIXThreads
+import POSIXSupport
 import USBLink
 
 /// A `USBLink` to a real reader over libusb-1.0.

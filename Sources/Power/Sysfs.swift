@@ -1,3 +1,4 @@
+import POSIXSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,20 +34,7 @@ public struct Sysfs: Sendable {
 
     /// The attribute's text without the trailing newline the kernel adds; nil if unreadable.
     public func read(_ path: String) -> String? {
-        let fd = open(root + path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { break }
-            bytes += chunk[..<n]
-            // Sysfs attributes are at most a page; the cap keeps a wrong path (a device
-            // node, a huge file) from being slurped.
-            if bytes.count >= 65536 { break }
-        }
+        guard var bytes = SmallFile.read(root + path) else { return nil }
         while let last = bytes.last, last == 0x0A || last == 0x20 || last == 0x00 { bytes.removeLast() }
         return String(decoding: bytes, as: UTF8.self)
     }

@@ -1,4 +1,4 @@
-import POSIXThreads
+import POSIXSupport
 
 /// A USB device's bus number and address (devnum), as usbfs and libusb name it.
 public struct USBAddress: Sendable, Equatable, Hashable, CustomStringConvertible {

@@ -1,5 +1,5 @@
 import CLibUSB
-import POSIXThreads
+import POSIXSupport
 import TrustedPathCore
 import USBLink
 

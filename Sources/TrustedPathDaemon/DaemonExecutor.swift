@@ -1,5 +1,5 @@
 import Hotplug
-import POSIXThreads
+import POSIXSupport
 import Synchronization
 #if canImport(Glibc)
 import Glibc
