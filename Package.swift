@@ -128,12 +128,14 @@ let package = Package(
         // Runs the built `trustedpath` binary: the command-line contracts (JSON keys, exit codes).
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "PowerTests", dependencies: ["Power"]),
+        .testTarget(name: "POSIXSupportTests", dependencies: ["POSIXSupport"]),
         .testTarget(name: "PEDProtocolTests", dependencies: ["PEDProtocol", "TrustedPathCore", "TestSupport"]),
         .testTarget(name: "PEDTests", dependencies: ["PED", "PEDAuth", "PEDProtocol", "Power", "Simulator", "USBLink",
                                                    "Transcript", "TrustedPathCore", "TestSupport"]),
         // Hotplug and the daemon against the real libudev under umockdev (run by make test's
         // system tier, with SystemTests).
-        .testTarget(name: "HotplugSystemTests", dependencies: ["Hotplug", "UmockdevSupport", "TestSupport", "PEDProtocol"]),
+        .testTarget(name: "HotplugSystemTests", dependencies: ["Hotplug", "UmockdevSupport", "TestSupport", "PEDProtocol",
+                                                                     "POSIXSupport"]),
         .testTarget(name: "SystemTests", dependencies: ["LibUSBLink", "USBLink", "Transcript", "UmockdevSupport", "Power"],
                     resources: [.copy("Fixtures")]),
     ]

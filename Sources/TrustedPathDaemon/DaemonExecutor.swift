@@ -16,10 +16,19 @@ import Glibc
 ///
 /// Tasks that should run here say so (`Task(executorPreference:)`,
 /// `withTaskExecutorPreference`); default actors called from them run here too.
+///
+/// An idle action (`whenIdle`) runs once the executor has had no job for a while after
+/// some work: one wakeup per burst of activity, none while nothing happens.
 final class DaemonExecutor: TaskExecutor, Sendable {
     static let shared = DaemonExecutor()
 
+    private struct IdleAction {
+        var after: Duration
+        var run: @Sendable () -> Void
+    }
+
     private let jobs = Mutex<[UnownedJob]>([])
+    private let idleAction = Mutex<IdleAction?>(nil)
     private let readEnd: Int32
     private let writeEnd: Int32
 
@@ -42,24 +51,48 @@ final class DaemonExecutor: TaskExecutor, Sendable {
         }
         // Only the empty → non-empty step needs a wakeup: the loop drains until empty
         // before it reads the pipe again.
-        if wasEmpty {
-            var one: UInt8 = 1
-            _ = write(writeEnd, &one, 1)
-        }
+        if wasEmpty { wake() }
+    }
+
+    /// Runs `action` on the executor's thread once it has been without a job for `after`,
+    /// following start-up and again after every burst of jobs.
+    func whenIdle(after: Duration, _ action: @escaping @Sendable () -> Void) {
+        idleAction.withLock { $0 = IdleAction(after: after, run: action) }
+        wake()  // a loop already asleep without a timeout takes the new action into account
+    }
+
+    private func wake() {
+        var one: UInt8 = 1
+        _ = write(writeEnd, &one, 1)
     }
 
     private func runLoop() {
         var buffer = [UInt8](repeating: 0, count: 64)
+        var workedSinceIdleAction = true  // start-up is work too
         while true {
             let batch = jobs.withLock { queue in
                 defer { queue.removeAll(keepingCapacity: true) }
                 return queue
             }
-            if batch.isEmpty {
-                _ = buffer.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
+            guard batch.isEmpty else {
+                workedSinceIdleAction = true
+                for job in batch { job.runSynchronously(on: asUnownedTaskExecutor()) }
                 continue
             }
-            for job in batch { job.runSynchronously(on: asUnownedTaskExecutor()) }
+            let pending = workedSinceIdleAction ? idleAction.withLock { $0 } : nil
+            var pipe = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pipe, 1, pending.map { Self.milliseconds($0.after) } ?? -1)
+            if ready > 0 {
+                _ = buffer.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
+            } else if ready == 0, let pending {
+                pending.run()
+                workedSinceIdleAction = false
+            }
         }
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int32 {
+        let (seconds, attoseconds) = duration.components
+        return Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
     }
 }

@@ -8,10 +8,12 @@ struct DaemonOptions {
     var logLevel = "info"
     var cardEvents = false
     var pedChecks = false
+    /// nil: keep every page start-up touched resident.
+    var releasePagesAfter: Duration? = .seconds(5)
 
     static let usage = """
         usage: trustedpathd [--json] [--socket PATH | --no-socket] [--debounce MS] [--card-events] [--ped-checks]
-                            [--log-level LEVEL]
+                            [--release-pages-after S] [--log-level LEVEL]
 
           --json           print one JSON event a line on standard output
           --socket PATH    the Unix socket clients subscribe on (default /run/trustedpath/events.sock)
@@ -22,6 +24,9 @@ struct DaemonOptions {
           --ped-checks     send each PED that appears a keep-alive; recover one that is silent
                            (USB reset, re-authorize, port power) and report ped-unresponsive and
                            ped-recovered (claims the PED for a moment)
+          --release-pages-after S
+                           once idle S seconds after start-up or a burst of events, give back
+                           the pages of the daemon's binary they touched (default 5; 0: never)
           --log-level L    trace, debug, info, notice, warning, error, critical (default info)
 
         Logs go to standard error (the journal under systemd).
@@ -52,6 +57,12 @@ struct DaemonOptions {
                     throw Invalid(description: "--debounce wants milliseconds 0...60000, not \(text)")
                 }
                 options.debounce = .milliseconds(ms)
+            case "--release-pages-after":
+                let text = try value(argument)
+                guard let seconds = Int(text), seconds >= 0, seconds <= 3600 else {
+                    throw Invalid(description: "--release-pages-after wants seconds 0...3600, not \(text)")
+                }
+                options.releasePagesAfter = seconds == 0 ? nil : .seconds(seconds)
             case "--log-level":
                 options.logLevel = try value(argument)
                 let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]

@@ -1,6 +1,7 @@
 import Dispatch
 import Hotplug
 import Logging
+import POSIXSupport
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -89,6 +90,7 @@ struct TrustedPathDaemon {
         notifier.send("READY=1\nSTATUS=watching readers and PEDs")
         let watchdog = Watchdog(environment: environment, notifier: notifier) { running.load(ordering: .relaxed) }
         logger.info("trustedpathd ready", metadata: ["watchdog": "\(watchdog != nil)"])
+        releasePagesWhenIdle(after: options.releasePagesAfter, logger: logger)
 
         let reason = await stop.next()
         notifier.send("STOPPING=1")
@@ -103,5 +105,18 @@ struct TrustedPathDaemon {
         server?.close()
         logger.info("trustedpathd stopped")
         return reason == .monitorEnded ? 1 : 0
+    }
+
+    /// The idle daemon needs a sliver of the code start-up ran (the runtime's set-up, the
+    /// coldplug, the first casts); once quiet, those pages of its binary go back to the page
+    /// cache (see CleanFilePages). The next event maps again what it runs.
+    static func releasePagesWhenIdle(after delay: Duration?, logger: Logger) {
+        guard let delay, let executable = CleanFilePages.executablePath() else { return }
+        DaemonExecutor.shared.whenIdle(after: delay) {
+            let mappings = CleanFilePages.cleanResidentMappings(of: executable)
+            logger.debug("idle: releasing the daemon's binary pages",
+                         metadata: ["KiB": "\(mappings.reduce(0) { $0 + $1.residentKiB })"])
+            CleanFilePages.release(mappings)
+        }
     }
 }

@@ -34,6 +34,7 @@ final class DaemonProcess: Sendable {
         self.process = process
     }
 
+    var pid: Int32 { process.processIdentifier }
     var lines: [String] { output.text.withLock { $0 }.split(separator: "\n").map(String.init) }
     var log: String { output.errors.withLock { $0 } }
 

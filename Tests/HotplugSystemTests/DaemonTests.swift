@@ -1,4 +1,5 @@
 import Foundation
+import POSIXSupport
 import Testing
 import UmockdevSupport
 
@@ -50,6 +51,43 @@ extension HotplugSystemTests {
             #expect(daemon.log.contains("no card events for this reader") || daemon.log.contains("card events stop"))
             #expect(status == 0, "\(daemon.log)")
             withExtendedLifetime(testbed) {}
+        }
+
+        /// Idle after start-up, and again after a burst of events, the daemon gives back the
+        /// pages of its binary that start-up touched (--release-pages-after), and what it runs
+        /// next comes back from the page cache: the unplug after the release is still reported.
+        @Test func givesBackItsStartUpPagesWhenIdleAndStillServesEvents() async throws {
+            let testbed = Testbed()
+            try testbed.addFixture("cyberjack-ecom")
+            let daemon = try DaemonProcess(["--json", "--no-socket", "--release-pages-after", "2", "--log-level", "debug"])
+            _ = await daemon.waitForLines(1)
+            let executable = try #require(Self.executable(of: daemon.pid))
+            let atStart = Self.cleanResidentKiB(of: executable, pid: daemon.pid)
+            #expect(await daemon.waitForLog("releasing the daemon's binary pages"), "\(daemon.log)")
+            try await Task.sleep(for: .milliseconds(200))
+            let released = Self.cleanResidentKiB(of: executable, pid: daemon.pid)
+            #expect(released < atStart / 2, "resident KiB of its binary: \(atStart) at start, \(released) once idle")
+            testbed.unplug(FixtureDevice.ecomSysPath)
+            let lines = await daemon.waitForLines(2)
+            #expect(lines.count == 2 && lines[1].contains("\"reader-removed\""), "\(lines)")
+            func releases() -> Int { daemon.log.components(separatedBy: "releasing the daemon's binary pages").count - 1 }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while releases() < 2, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(releases() == 2, "one release after start-up and one after the unplug: \(daemon.log)")
+            #expect(await daemon.terminate() == 0)
+            withExtendedLifetime(testbed) {}
+        }
+
+        static func executable(of pid: Int32) -> String? {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe"))
+        }
+
+        static func cleanResidentKiB(of executable: String, pid: Int32) -> Int {
+            let smaps = (try? String(contentsOfFile: "/proc/\(pid)/smaps", encoding: .utf8)) ?? ""
+            return CleanFilePages.mappings(smaps: smaps).filter { $0.path == executable && $0.isClean }
+                .reduce(0) { $0 + $1.residentKiB }
         }
     }
 }
