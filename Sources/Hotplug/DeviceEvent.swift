@@ -6,6 +6,8 @@ public struct DeviceEvent: Hashable, Sendable {
     public enum Kind: String, Hashable, Sendable, CaseIterable {
         case readerAdded = "reader-added"
         case readerRemoved = "reader-removed"
+        case readerUnresponsive = "reader-unresponsive"
+        case readerRecovered = "reader-recovered"
         case cardInserted = "card-inserted"
         case cardRemoved = "card-removed"
         case pedAdded = "ped-added"
@@ -18,8 +20,8 @@ public struct DeviceEvent: Hashable, Sendable {
     public var device: USBDeviceIdentity
     /// The CCID slot, for card events only.
     public var slot: UInt8?
-    /// For `ped-recovered`: the recovery step that brought the PED back ("usb-reset",
-    /// "reauthorize", "port-power-cycle").
+    /// For `ped-recovered` and `reader-recovered`: the recovery step that brought the device
+    /// back ("usb-reset", "reauthorize", "port-power-cycle").
     public var recovery: String?
 
     public init(_ kind: Kind, device: USBDeviceIdentity, slot: UInt8? = nil, recovery: String? = nil) {

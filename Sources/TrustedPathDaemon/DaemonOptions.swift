@@ -8,11 +8,13 @@ struct DaemonOptions {
     var logLevel = "info"
     var cardEvents = false
     var pedChecks = false
+    var readerChecks = false
     /// nil: keep every page start-up touched resident.
     var releasePagesAfter: Duration? = .seconds(5)
 
     static let usage = """
-        usage: trustedpathd [--json] [--socket PATH | --no-socket] [--debounce MS] [--card-events] [--ped-checks]
+        usage: trustedpathd [--json] [--socket PATH | --no-socket] [--debounce MS] [--card-events]
+                            [--reader-checks] [--ped-checks]
                             [--release-pages-after S] [--log-level LEVEL]
 
           --json           print one JSON event a line on standard output
@@ -21,6 +23,10 @@ struct DaemonOptions {
           --debounce MS    report a device's change once it has been quiet MS milliseconds (default 0)
           --card-events    open each reader and report card-inserted/removed (holds the reader:
                            pcscd and the trustedpath tools can't use it meanwhile)
+          --reader-checks  send each reader that appears a GetSlotStatus; recover one that is
+                           silent as --ped-checks does, and report reader-unresponsive and
+                           reader-recovered (claims the reader for a moment; with
+                           --card-events, card watching starts once the reader answered)
           --ped-checks     send each PED that appears a keep-alive; recover one that is silent
                            (USB reset, re-authorize, port power) and report ped-unresponsive and
                            ped-recovered (claims the PED for a moment)
@@ -51,6 +57,7 @@ struct DaemonOptions {
             case "--no-socket": options.socketPath = nil
             case "--card-events": options.cardEvents = true
             case "--ped-checks": options.pedChecks = true
+            case "--reader-checks": options.readerChecks = true
             case "--debounce":
                 let text = try value(argument)
                 guard let ms = Int(text), ms >= 0, ms <= 60_000 else {

@@ -59,16 +59,21 @@ struct TrustedPathDaemon {
         // Hotplug and card events merge here, so stdout and the socket see one order.
         let (output, emit) = AsyncStream<DeviceEvent>.makeStream(bufferingPolicy: .unbounded)
         let cards = options.cardEvents ? CardWatcher(logger: logger) { emit.yield($0) } : nil
-        let peds = options.pedChecks ? PEDWatcher(logger: logger) { emit.yield($0) } : nil
+        // With reader checks, a reader's card events start once it has answered.
+        let readers = options.readerChecks
+            ? HealthWatcher(.reader(), logger: logger, emit: { emit.yield($0) }, healthy: { await cards?.readerAdded($0) })
+            : nil
+        let peds = options.pedChecks ? HealthWatcher(.ped(), logger: logger) { emit.yield($0) } : nil
         let running = Atomic<Bool>(true)
         let stopped = stop.continuation
         let consumer = Task(executorPreference: DaemonExecutor.shared) {
             for await event in stream {
                 emit.yield(event)
                 switch event.kind {
-                case .readerAdded: await cards?.readerAdded(event.device)
+                case .readerAdded:
+                    if let readers { await readers.added(event.device) } else { await cards?.readerAdded(event.device) }
                 case .readerRemoved: await cards?.readerRemoved(event.device)
-                case .pedAdded: await peds?.pedAdded(event.device)
+                case .pedAdded: await peds?.added(event.device)
                 default: break
                 }
             }
@@ -98,6 +103,7 @@ struct TrustedPathDaemon {
         watchdog?.cancel()
         monitor.stop()
         await consumer.value
+        await readers?.stopAll()
         await cards?.stopAll()
         await peds?.stopAll()
         emit.finish()
