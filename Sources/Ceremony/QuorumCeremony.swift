@@ -82,14 +82,15 @@ public struct QuorumCeremony: Sendable {
         }
     }
 
-    /// Writes one share: asks for a card until one takes it, or the operator stops.
+    /// Writes one share: asks for a card until one takes it, or the operator stops. An OK
+    /// pressed with no card in the reader is a card problem too: it asks again.
     private func writeOne(_ record: ShareRecord, of n: Int, log: inout CeremonyJournal) async throws(CeremonyError) -> String {
         for _ in 0..<attemptsPerShare {
             guard try await ask(.insertCard(Int(record.x))) else {
                 throw CeremonyError(.cancelled, "cancelled at card \(record.x) of \(n)")
             }
-            let card = try await station.waitForCard()
             do throws(CeremonyError) {
+                let card = try await station.waitForCard()
                 let inspection = try await card.inspect()
                 try refuseUnusable(card, inspection, for: record, log: log)
                 try await card.verifyOnPad()
@@ -169,8 +170,8 @@ public struct QuorumCeremony: Sendable {
                 throw CeremonyError(.tooFewCards, "cancelled with \(collected.count) of \(wanted ?? 2) cards read: "
                     + "the key needs \(wanted ?? 2) different cards of the set")
             }
-            let card = try await station.waitForCard()
             do throws(CeremonyError) {
+                let card = try await station.waitForCard()
                 let inspection = try await card.inspect()
                 guard case .holdsShare(let shownSet, let shownX) = inspection.kind else {
                     throw CeremonyError(.foreignCard, "card \(card.identity) holds no share: insert a card of the set")
@@ -241,8 +242,8 @@ public struct QuorumCeremony: Sendable {
         let log = try journal.load()
         for _ in 0..<attemptsPerShare {
             guard try await ask(.insertCard(2)) else { throw CeremonyError(.cancelled, "copy cancelled; nothing was written") }
-            let target = try await station.waitForCard()
             do throws(CeremonyError) {
+                let target = try await station.waitForCard()
                 guard target.identity != source.identity else {
                     throw CeremonyError(.sameCardTwice, "that is the card being copied: insert the new card")
                 }

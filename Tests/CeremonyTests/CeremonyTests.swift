@@ -84,6 +84,14 @@ import Quorum
         #expect(try journal.load().sets.map(\.state) == [.abandoned, .verified])
     }
 
+    /// OK on "Insert n. card" before the card is in, while writing and while reading back:
+    /// asked for again, not the end of the ceremony.
+    @Test func okWithNoCardInTheReaderAsksForTheCardAgain() async throws {
+        let (result, station, _) = try await create(2, 2, [.noCard, .card(a), .card(b), .noCard, .card(b), .card(a)])
+        #expect(result.cards.map(\.card) == ["A", "B"])
+        #expect(await station.messages.filter { $0.contains("no card in the reader") }.count == 2)
+    }
+
     @Test func aForeignCardIsRefusedBeforeAnythingIsWritten() async throws {
         await d.script(foreign: true)
         let (_, station, _) = try await create(2, 2, [.card(d), .card(a), .card(b), .card(a), .card(b)])

@@ -46,11 +46,14 @@ actor TestOperator: ShareCardStation {
         if let reader {
             inserted += 1
             if inserted == unplugAt { await reader.disappear() }
-            guard !plan.isEmpty, let card = drawer[plan.removeFirst()] else {
-                throw CeremonyError(.readerGone, "no more cards")
-            }
+            guard !plan.isEmpty else { throw CeremonyError(.readerGone, "no more cards") }
+            let number = plan.removeFirst()
             await reader.remove(slot: 0)
-            await reader.insert(card: card)
+            // Card 0: the operator pressed OK with the slot empty.
+            if number != 0 {
+                guard let card = drawer[number] else { throw CeremonyError(.readerGone, "no card \(number) in the drawer") }
+                await reader.insert(card: card)
+            }
         }
         return OperatorCard(inner: try await inner.waitForCard(), person: self)
     }
@@ -158,6 +161,15 @@ actor TestOperator: ShareCardStation {
         let messages = await person.messages
         #expect(messages.contains { $0.contains("2 tries left") })
         #expect(messages.contains { $0.contains("only 1 PIN try is left") })
+    }
+
+    /// A real reader is asked for the card the moment OK is pressed: an empty slot asks again.
+    @Test func okWithAnEmptySlotAsksForTheCardAgain() async throws {
+        let simulated = SimulatedCCIDReader(profile: .cyberJackEcom)
+        let person = try TestOperator(reader: simulated, link: simulated, drawer: Self.drawer(2), plan: [0, 1, 2, 0, 2, 1])
+        let made = try await ceremony(person).create(k: 2, n: 2)
+        #expect(made.cards.count == 2)
+        #expect(await person.messages.filter { $0.contains("no card in the reader") }.count == 2)
     }
 
     @Test func aForeignCardIsRefusedBeforeAnythingIsWritten() async throws {
