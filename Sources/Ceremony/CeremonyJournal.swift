@@ -44,6 +44,13 @@ public struct CeremonyJournal: Codable, Sendable, Hashable {
         change(&sets[index])
     }
 
+    /// `card` now holds share `x` of set `label` (written or copied): a card holds one share,
+    /// so it leaves the list of whatever set it held before.
+    mutating func place(card: String, x: Int, in label: String, verified: Bool) {
+        for index in sets.indices { sets[index].shares.removeAll { $0.card == card } }
+        update(label) { $0.shares.append(Share(x: x, card: card, verified: verified)) }
+    }
+
     /// A plain account for the operator: every set, its state and its cards.
     public var summary: [String] {
         sets.map { set in

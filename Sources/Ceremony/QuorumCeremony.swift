@@ -63,7 +63,7 @@ public struct QuorumCeremony: Sendable {
         do throws(CeremonyError) {
             for record in records {
                 let card = try await writeOne(record, of: n, log: &log)
-                log.update(label) { $0.shares.append(.init(x: Int(record.x), card: card, verified: false)) }
+                log.place(card: card, x: Int(record.x), in: label, verified: false)
                 try journal.save(log)
             }
             log.update(label) { $0.state = .written }
@@ -155,7 +155,7 @@ public struct QuorumCeremony: Sendable {
 
     /// Reads any k cards of `set` (nil: the set of the first card) and recombines the key.
     private func readBack(set: String?, k: Int?, log: inout CeremonyJournal) async throws(CeremonyError)
-        -> (key: SecretBytes, cards: [(x: Int, card: String)], badShares: [UInt8]) {
+        -> (key: SecretBytes, cards: [(x: Int, card: String)], badShares: [UInt8], record: ShareRecord) {
         guard try await ask(.readNewKey) else { throw CeremonyError(.cancelled, "cancelled before the key was read back") }
         var collected: [ShareRecord] = []
         var cards: [(x: Int, card: String)] = []
@@ -197,15 +197,22 @@ public struct QuorumCeremony: Sendable {
         do { combination = try BackupKey.combine(collected) } catch {
             throw CeremonyError(.keyCheckFailed, error.description)
         }
-        if let label {
-            log.update(label) { set in
+        let first = collected[0]
+        // A set abandoned part way stays abandoned: its key was never adopted, and reading
+        // some of its cards (a restore) does not make it the one in use.
+        if !log.sets.contains(where: { $0.set == first.setLabel && $0.state == .abandoned }) {
+            log.update(first.setLabel) { set in
                 set.state = .verified
-                for (x, _) in cards { if let i = set.shares.firstIndex(where: { $0.x == x }) { set.shares[i].verified = true } }
+                for (x, card) in cards {
+                    if let i = set.shares.firstIndex(where: { $0.x == x && $0.card == card }) { set.shares[i].verified = true }
+                }
             }
             try journal.save(log)
+        } else {
+            await station.inform("Set \(first.setLabel) was abandoned before its key was adopted; the journal keeps it so")
         }
-        await station.inform("Key of set \(label ?? "?") read back from \(cards.count) cards and checked")
-        return (combination.key, cards.sorted { $0.x < $1.x }, combination.badShares)
+        await station.inform("Key of set \(first.setLabel) read back from \(cards.count) cards and checked")
+        return (combination.key, cards.sorted { $0.x < $1.x }, combination.badShares, first)
     }
 
     private func checkReadable(_ card: any ShareCard, set: String?, x: UInt8?, wanted: String?,
@@ -223,8 +230,8 @@ public struct QuorumCeremony: Sendable {
     public func restore() async throws(CeremonyError) -> Result {
         var log = try journal.load()
         let result = try await readBack(set: nil, k: nil, log: &log)
-        let set = log.sets.last { set in result.cards.allSatisfy { card in set.shares.contains { $0.x == card.x && $0.card == card.card } } }
-        return Result(set: set?.set ?? "", k: set?.k ?? result.cards.count, n: set?.n ?? result.cards.count,
+        // The records name their set, k and n: copied cards and sets of another appliance too.
+        return Result(set: result.record.setLabel, k: result.record.threshold, n: result.record.shareCount,
                       cards: result.cards, key: result.key, badShares: result.badShares)
     }
 
@@ -239,7 +246,8 @@ public struct QuorumCeremony: Sendable {
         }
         try await source.verifyOnPad()
         let record = try await source.readShare()
-        let log = try journal.load()
+        var log = try journal.load()
+        var copy: String?
         for _ in 0..<attemptsPerShare {
             guard try await ask(.insertCard(2)) else { throw CeremonyError(.cancelled, "copy cancelled; nothing was written") }
             do throws(CeremonyError) {
@@ -255,12 +263,17 @@ public struct QuorumCeremony: Sendable {
                 guard try await target.readShare().y.constantTimeEquals(record.y) else {
                     throw CeremonyError(.cardFault, "card \(target.identity) did not keep the share: use another card")
                 }
-                return (record.x, source.identity, target.identity)
+                copy = target.identity
+                break
             } catch where Self.isCardProblem(error) {
                 await station.inform(error.context)
             }
         }
-        throw CeremonyError(.tooFewCards, "no usable card to copy to")
+        guard let copy else { throw CeremonyError(.tooFewCards, "no usable card to copy to") }
+        // The journal tells which cards hold the set's shares: the copy is one of them.
+        log.place(card: copy, x: Int(record.x), in: record.setLabel, verified: true)
+        try journal.save(log)
+        return (record.x, source.identity, copy)
     }
 
     // MARK: - Helpers

@@ -126,8 +126,40 @@ import Quorum
         let (result, _, journal) = try await create(2, 2, [.card(a), .card(b), .card(a), .card(b)])
         let copy = try await QuorumCeremony(station: FakeStation(inserts: [.card(a), .card(a), .card(c)]), journal: journal).copyCard()
         #expect(copy.x == 1 && copy.from == "A" && copy.to == "C")
+        // The journal knows the copy, and a restore with it names the set.
+        #expect(try journal.load().summary.first?.contains("share 1 on card C") == true)
         let restore = try await QuorumCeremony(station: FakeStation(inserts: [.card(c), .card(b)]), journal: journal).restore()
         #expect(restore.key.constantTimeEquals(result.key))
+        #expect(restore.set == result.set && restore.k == 2 && restore.n == 2)
+    }
+
+    /// Reading k cards of a set abandoned part way (a restore) gives its key but does not make
+    /// it the set in use: the appliance never adopted that key.
+    @Test func aRestoreFromAnAbandonedSetLeavesItAbandoned() async throws {
+        let journal = temporaryJournal()
+        await #expect(throws: CeremonyError.self) {
+            try await QuorumCeremony(station: FakeStation(inserts: [.card(a), .card(b), .unplug]), journal: journal).create(k: 2, n: 3)
+        }
+        let station = FakeStation(inserts: [.card(b), .card(a)])
+        let restore = try await QuorumCeremony(station: station, journal: journal).restore()
+        #expect(restore.k == 2 && restore.n == 3)
+        let log = try journal.load()
+        #expect(log.adopted == nil && log.sets.map(\.state) == [.abandoned])
+        #expect(await station.messages.contains { $0.contains("was abandoned before its key was adopted") })
+    }
+
+    /// A card a new set overwrote leaves the old set's list: the journal never names a card
+    /// for a share it no longer holds.
+    @Test func anOverwrittenCardLeavesTheOldSetsList() async throws {
+        let journal = temporaryJournal()
+        await #expect(throws: CeremonyError.self) {
+            try await QuorumCeremony(station: FakeStation(inserts: [.card(a), .card(b), .unplug]), journal: journal).create(k: 2, n: 2)
+        }
+        _ = try await create(2, 2, [.card(a), .card(c), .card(a), .card(c)], journal: journal)
+        let summary = try journal.load().summary
+        #expect(summary.count == 2)
+        #expect(summary[0].contains("share 2 on card B") && !summary[0].contains("card A"))
+        #expect(summary[1].contains("share 1 on card A, share 2 on card C"))
     }
 
     /// Cards that show a share only after the PIN (TCOS): the checks happen once it is read.
