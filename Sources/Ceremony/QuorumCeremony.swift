@@ -138,8 +138,11 @@ public struct QuorumCeremony: Sendable {
             throw CeremonyError(.sameCardTwice, "card \(card.identity) already holds share \(x) of this set: insert another card")
         }
         if !overwriteOtherSets, !log.isStale(set) {
-            throw CeremonyError(.otherSetOnCard, "card \(card.identity) holds share \(x) of set \(set), which is still in use: "
-                + "insert another card (or run with --overwrite)")
+            // A set this journal never made is most likely another appliance's: say so.
+            let known = log.sets.contains { $0.set == set }
+            throw CeremonyError(.otherSetOnCard, "card \(card.identity) holds share \(x) of set \(set), "
+                + (known ? "which is still in use" : "which this appliance did not make (a card of another appliance?)")
+                + ": insert another card (or run with --overwrite)")
         }
     }
 

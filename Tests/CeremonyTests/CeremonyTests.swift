@@ -115,6 +115,16 @@ import Quorum
         _ = try await overwriting.create(k: 2, n: 2)
     }
 
+    /// A card holding a share of a set this appliance's journal does not know: refused, and
+    /// the message says it may be another appliance's.
+    @Test func aCardOfAnotherApplianceIsNotOverwritten() async throws {
+        _ = try await create(2, 2, [.card(a), .card(b), .card(a), .card(b)])
+        let station = FakeStation(inserts: [.card(a), .card(c), .card(d), .card(c), .card(d)])
+        let made = try await QuorumCeremony(station: station, journal: temporaryJournal()).create(k: 2, n: 2)
+        #expect(made.cards.map(\.card) == ["C", "D"])
+        #expect(await station.messages.contains { $0.contains("which this appliance did not make (a card of another appliance?)") })
+    }
+
     @Test func aCancelAtTheStartWritesNothing() async throws {
         let journal = temporaryJournal()
         let station = FakeStation(inserts: [], answers: [.cancel])
