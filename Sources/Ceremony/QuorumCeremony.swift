@@ -183,6 +183,10 @@ public struct QuorumCeremony: Sendable {
                     throw CeremonyError(.cardBlocked, "card \(card.identity) has a blocked PIN: insert another card of the set")
                 }
                 try checkReadable(card, set: shownSet, x: shownX, wanted: label, collected: collected)
+                if inspection.defaultPINSet {
+                    await station.inform("Card \(card.identity) still has the default PIN 123456: "
+                        + "change it on the pad (trustedpath card change-pin --slot share)")
+                }
                 try await card.verifyOnPad()
                 let record = try await card.readShare()
                 try checkReadable(card, set: record.setLabel, x: record.x, wanted: label, collected: collected)

@@ -25,6 +25,17 @@ import Quorum
         #expect(await a.defaultPIN == false)
     }
 
+    /// The operator declines the PIN change after writing: every later use of the card warns
+    /// again, while reading back and when restoring.
+    @Test func aCardWithTheDefaultPINIsWarnedAboutWheneverItIsUsed() async throws {
+        let (_, station, journal) = try await create(2, 2, [.card(a), .card(b), .card(b), .card(a)],
+                                                     answers: [.ok, .ok, .cancel, .ok, .cancel])
+        #expect(await station.messages.filter { $0.hasPrefix("Card A still has the default PIN 123456") }.count == 2)
+        let restoring = FakeStation(inserts: [.card(a), .card(b)])
+        _ = try await QuorumCeremony(station: restoring, journal: journal).restore()
+        #expect(await restoring.messages.filter { $0.contains("still has the default PIN 123456") }.count == 2)
+    }
+
     @Test func threeOfFiveAndRestoreFromAnyThree() async throws {
         let (result, _, journal) = try await create(3, 5, [.card(a), .card(b), .card(c), .card(d), .card(e),
                                                            .card(e), .card(b), .card(d)])
