@@ -54,7 +54,7 @@ public struct CeremonyJournal: Codable, Sendable, Hashable {
     /// A plain account for the operator: every set, its state and its cards.
     public var summary: [String] {
         sets.map { set in
-            let cards = set.shares.sorted { $0.x < $1.x }.map { "share \($0.x) on card \($0.card)" }
+            let cards = set.shares.sorted { ($0.x, $0.card) < ($1.x, $1.card) }.map { "share \($0.x) on card \($0.card)" }
             return "set \(set.set) (\(set.k) of \(set.n)): \(set.state.rawValue)"
                 + (cards.isEmpty ? "" : ": " + cards.joined(separator: ", "))
         }
