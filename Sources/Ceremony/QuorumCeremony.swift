@@ -119,6 +119,11 @@ public struct QuorumCeremony: Sendable {
         if inspection.blocked {
             throw CeremonyError(.cardBlocked, "card \(card.identity) has a blocked PIN: insert another card")
         }
+        // A card that took a share of this set already is known by its serial: refused before
+        // its PIN is asked for, even where the card shows its share only after the PIN.
+        if let share = log.sets.last(where: { $0.set == record.setLabel })?.shares.first(where: { $0.card == card.identity }) {
+            throw CeremonyError(.sameCardTwice, "card \(card.identity) already holds share \(share.x) of this set: insert another card")
+        }
         if case .holdsShare(let set?, let x?) = inspection.kind {
             try refuse(card, holding: set, x, for: record, log: log)
         }
@@ -175,6 +180,10 @@ public struct QuorumCeremony: Sendable {
             }
             do throws(CeremonyError) {
                 let card = try await station.waitForCard()
+                if let earlier = cards.first(where: { $0.card == card.identity }) {
+                    throw CeremonyError(.sameCardTwice, "card \(card.identity) holds share \(earlier.x), which was read already: "
+                        + "insert a different card")
+                }
                 let inspection = try await card.inspect()
                 guard case .holdsShare(let shownSet, let shownX) = inspection.kind else {
                     throw CeremonyError(.foreignCard, "card \(card.identity) holds no share: insert a card of the set")
