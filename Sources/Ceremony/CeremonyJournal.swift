@@ -44,10 +44,17 @@ public struct CeremonyJournal: Codable, Sendable, Hashable {
         change(&sets[index])
     }
 
+    /// `card` now holds share `x` of set `label` (written or copied): a card holds one share,
+    /// so it leaves the list of whatever set it held before.
+    mutating func place(card: String, x: Int, in label: String, verified: Bool) {
+        for index in sets.indices { sets[index].shares.removeAll { $0.card == card } }
+        update(label) { $0.shares.append(Share(x: x, card: card, verified: verified)) }
+    }
+
     /// A plain account for the operator: every set, its state and its cards.
     public var summary: [String] {
         sets.map { set in
-            let cards = set.shares.sorted { $0.x < $1.x }.map { "share \($0.x) on card \($0.card)" }
+            let cards = set.shares.sorted { ($0.x, $0.card) < ($1.x, $1.card) }.map { "share \($0.x) on card \($0.card)" }
             return "set \(set.set) (\(set.k) of \(set.n)): \(set.state.rawValue)"
                 + (cards.isEmpty ? "" : ": " + cards.joined(separator: ", "))
         }

@@ -48,9 +48,14 @@ public actor PINPadStation: ShareCardStation {
 
     /// The card the operator inserted after OK on "Insert n. card": a fresh session, so a
     /// changed card is powered up and read anew.
+    /// OK pressed before the card is in: the ceremony asks for the card again.
     public func waitForCard() async throws(CeremonyError) -> any ShareCard {
         current = nil
-        return try await PINPadShareCard.open(try pad())
+        do {
+            return try await PINPadShareCard.open(try pad())
+        } catch where error.code == .cardPulled {
+            throw CeremonyError(.cardPulled, "no card in the reader, or it does not answer: insert the card, then press OK")
+        }
     }
 
     public func inform(_ message: String) async { messages(message) }

@@ -63,7 +63,7 @@ public struct QuorumCeremony: Sendable {
         do throws(CeremonyError) {
             for record in records {
                 let card = try await writeOne(record, of: n, log: &log)
-                log.update(label) { $0.shares.append(.init(x: Int(record.x), card: card, verified: false)) }
+                log.place(card: card, x: Int(record.x), in: label, verified: false)
                 try journal.save(log)
             }
             log.update(label) { $0.state = .written }
@@ -82,14 +82,15 @@ public struct QuorumCeremony: Sendable {
         }
     }
 
-    /// Writes one share: asks for a card until one takes it, or the operator stops.
+    /// Writes one share: asks for a card until one takes it, or the operator stops. An OK
+    /// pressed with no card in the reader is a card problem too: it asks again.
     private func writeOne(_ record: ShareRecord, of n: Int, log: inout CeremonyJournal) async throws(CeremonyError) -> String {
         for _ in 0..<attemptsPerShare {
             guard try await ask(.insertCard(Int(record.x))) else {
                 throw CeremonyError(.cancelled, "cancelled at card \(record.x) of \(n)")
             }
-            let card = try await station.waitForCard()
             do throws(CeremonyError) {
+                let card = try await station.waitForCard()
                 let inspection = try await card.inspect()
                 try refuseUnusable(card, inspection, for: record, log: log)
                 try await card.verifyOnPad()
@@ -118,6 +119,11 @@ public struct QuorumCeremony: Sendable {
         if inspection.blocked {
             throw CeremonyError(.cardBlocked, "card \(card.identity) has a blocked PIN: insert another card")
         }
+        // A card that took a share of this set already is known by its serial: refused before
+        // its PIN is asked for, even where the card shows its share only after the PIN.
+        if let share = log.sets.last(where: { $0.set == record.setLabel })?.shares.first(where: { $0.card == card.identity }) {
+            throw CeremonyError(.sameCardTwice, "card \(card.identity) already holds share \(share.x) of this set: insert another card")
+        }
         if case .holdsShare(let set?, let x?) = inspection.kind {
             try refuse(card, holding: set, x, for: record, log: log)
         }
@@ -137,8 +143,11 @@ public struct QuorumCeremony: Sendable {
             throw CeremonyError(.sameCardTwice, "card \(card.identity) already holds share \(x) of this set: insert another card")
         }
         if !overwriteOtherSets, !log.isStale(set) {
-            throw CeremonyError(.otherSetOnCard, "card \(card.identity) holds share \(x) of set \(set), which is still in use: "
-                + "insert another card (or run with --overwrite)")
+            // A set this journal never made is most likely another appliance's: say so.
+            let known = log.sets.contains { $0.set == set }
+            throw CeremonyError(.otherSetOnCard, "card \(card.identity) holds share \(x) of set \(set), "
+                + (known ? "which is still in use" : "which this appliance did not make (a card of another appliance?)")
+                + ": insert another card (or run with --overwrite)")
         }
     }
 
@@ -154,7 +163,7 @@ public struct QuorumCeremony: Sendable {
 
     /// Reads any k cards of `set` (nil: the set of the first card) and recombines the key.
     private func readBack(set: String?, k: Int?, log: inout CeremonyJournal) async throws(CeremonyError)
-        -> (key: SecretBytes, cards: [(x: Int, card: String)], badShares: [UInt8]) {
+        -> (key: SecretBytes, cards: [(x: Int, card: String)], badShares: [UInt8], record: ShareRecord) {
         guard try await ask(.readNewKey) else { throw CeremonyError(.cancelled, "cancelled before the key was read back") }
         var collected: [ShareRecord] = []
         var cards: [(x: Int, card: String)] = []
@@ -169,8 +178,12 @@ public struct QuorumCeremony: Sendable {
                 throw CeremonyError(.tooFewCards, "cancelled with \(collected.count) of \(wanted ?? 2) cards read: "
                     + "the key needs \(wanted ?? 2) different cards of the set")
             }
-            let card = try await station.waitForCard()
             do throws(CeremonyError) {
+                let card = try await station.waitForCard()
+                if let earlier = cards.first(where: { $0.card == card.identity }) {
+                    throw CeremonyError(.sameCardTwice, "card \(card.identity) holds share \(earlier.x), which was read already: "
+                        + "insert a different card")
+                }
                 let inspection = try await card.inspect()
                 guard case .holdsShare(let shownSet, let shownX) = inspection.kind else {
                     throw CeremonyError(.foreignCard, "card \(card.identity) holds no share: insert a card of the set")
@@ -179,6 +192,10 @@ public struct QuorumCeremony: Sendable {
                     throw CeremonyError(.cardBlocked, "card \(card.identity) has a blocked PIN: insert another card of the set")
                 }
                 try checkReadable(card, set: shownSet, x: shownX, wanted: label, collected: collected)
+                if inspection.defaultPINSet {
+                    await station.inform("Card \(card.identity) still has the default PIN 123456: "
+                        + "change it on the pad (trustedpath card change-pin --slot share)")
+                }
                 try await card.verifyOnPad()
                 let record = try await card.readShare()
                 try checkReadable(card, set: record.setLabel, x: record.x, wanted: label, collected: collected)
@@ -196,15 +213,22 @@ public struct QuorumCeremony: Sendable {
         do { combination = try BackupKey.combine(collected) } catch {
             throw CeremonyError(.keyCheckFailed, error.description)
         }
-        if let label {
-            log.update(label) { set in
+        let first = collected[0]
+        // A set abandoned part way stays abandoned: its key was never adopted, and reading
+        // some of its cards (a restore) does not make it the one in use.
+        if !log.sets.contains(where: { $0.set == first.setLabel && $0.state == .abandoned }) {
+            log.update(first.setLabel) { set in
                 set.state = .verified
-                for (x, _) in cards { if let i = set.shares.firstIndex(where: { $0.x == x }) { set.shares[i].verified = true } }
+                for (x, card) in cards {
+                    if let i = set.shares.firstIndex(where: { $0.x == x && $0.card == card }) { set.shares[i].verified = true }
+                }
             }
             try journal.save(log)
+        } else {
+            await station.inform("Set \(first.setLabel) was abandoned before its key was adopted; the journal keeps it so")
         }
-        await station.inform("Key of set \(label ?? "?") read back from \(cards.count) cards and checked")
-        return (combination.key, cards.sorted { $0.x < $1.x }, combination.badShares)
+        await station.inform("Key of set \(first.setLabel) read back from \(cards.count) cards and checked")
+        return (combination.key, cards.sorted { $0.x < $1.x }, combination.badShares, first)
     }
 
     private func checkReadable(_ card: any ShareCard, set: String?, x: UInt8?, wanted: String?,
@@ -222,8 +246,8 @@ public struct QuorumCeremony: Sendable {
     public func restore() async throws(CeremonyError) -> Result {
         var log = try journal.load()
         let result = try await readBack(set: nil, k: nil, log: &log)
-        let set = log.sets.last { set in result.cards.allSatisfy { card in set.shares.contains { $0.x == card.x && $0.card == card.card } } }
-        return Result(set: set?.set ?? "", k: set?.k ?? result.cards.count, n: set?.n ?? result.cards.count,
+        // The records name their set, k and n: copied cards and sets of another appliance too.
+        return Result(set: result.record.setLabel, k: result.record.threshold, n: result.record.shareCount,
                       cards: result.cards, key: result.key, badShares: result.badShares)
     }
 
@@ -238,11 +262,12 @@ public struct QuorumCeremony: Sendable {
         }
         try await source.verifyOnPad()
         let record = try await source.readShare()
-        let log = try journal.load()
+        var log = try journal.load()
+        var copy: String?
         for _ in 0..<attemptsPerShare {
             guard try await ask(.insertCard(2)) else { throw CeremonyError(.cancelled, "copy cancelled; nothing was written") }
-            let target = try await station.waitForCard()
             do throws(CeremonyError) {
+                let target = try await station.waitForCard()
                 guard target.identity != source.identity else {
                     throw CeremonyError(.sameCardTwice, "that is the card being copied: insert the new card")
                 }
@@ -254,12 +279,17 @@ public struct QuorumCeremony: Sendable {
                 guard try await target.readShare().y.constantTimeEquals(record.y) else {
                     throw CeremonyError(.cardFault, "card \(target.identity) did not keep the share: use another card")
                 }
-                return (record.x, source.identity, target.identity)
+                copy = target.identity
+                break
             } catch where Self.isCardProblem(error) {
                 await station.inform(error.context)
             }
         }
-        throw CeremonyError(.tooFewCards, "no usable card to copy to")
+        guard let copy else { throw CeremonyError(.tooFewCards, "no usable card to copy to") }
+        // The journal tells which cards hold the set's shares: the copy is one of them.
+        log.place(card: copy, x: Int(record.x), in: record.setLabel, verified: true)
+        try journal.save(log)
+        return (record.x, source.identity, copy)
     }
 
     // MARK: - Helpers

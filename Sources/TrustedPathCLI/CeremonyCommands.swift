@@ -106,11 +106,14 @@ struct CeremonyCommand: AsyncParsableCommand {
     struct Copy: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Copy one share card to another (for a second set of cards).")
         @OptionGroup var options: Options
+        @Flag(help: "Overwrite a target card that holds a share of another set still in use.") var overwrite = false
 
         func run() async throws {
             let station = try await CeremonyStation.open(options, plan: [], newPIN: nil)
             let copy: (x: UInt8, from: String, to: String)
-            do { copy = try await QuorumCeremony(station: station.station, journal: station.journal).copyCard() } catch {
+            var ceremony = QuorumCeremony(station: station.station, journal: station.journal)
+            ceremony.overwriteOtherSets = overwrite
+            do { copy = try await ceremony.copyCard() } catch {
                 try await station.finish()
                 throw CLIError(error.description)
             }

@@ -39,6 +39,10 @@ extension BenchCommand {
         /// at random so drifts of the machine hit both alike; the inputs prepared before timing.
         private func leakTest() throws {
             var generator = SystemRandomNumberGenerator()
+            // The timed split draws its coefficients from an in-process generator: with the
+            // system's (a getrandom call per coefficient) the syscalls' jitter, some 40 µs,
+            // would drown the ~2 µs of arithmetic whose timing is under test.
+            var coefficients = SplitMix64(seed: UInt64.random(in: .min ... .max, using: &generator))
             let keyCheck: Quorum.KeyCheck = { _ in [UInt8](repeating: 0, count: 8) }
             let fixed = SecretBytes([UInt8](repeating: 0, count: 32))
             var combine = (Welford(), Welford()), split = (Welford(), Welford())
@@ -49,7 +53,7 @@ extension BenchCommand {
                 let t0 = ContinuousClock.now
                 _ = try Shamir.interpolate(Array(shares))
                 let t1 = ContinuousClock.now
-                _ = try Shamir.split(fixed, k: 3, n: 5, using: &generator)
+                _ = try Shamir.split(fixed, k: 3, n: 5, using: &coefficients)
                 warmCombine.append(Self.seconds(t1 - t0) * 1e9)
                 warmSplit.append(Self.seconds(ContinuousClock.now - t1) * 1e9)
             }
@@ -66,7 +70,7 @@ extension BenchCommand {
                 let t0 = ContinuousClock.now
                 _ = try Shamir.interpolate(chosen)
                 let t1 = ContinuousClock.now
-                _ = try Shamir.split(secret, k: 3, n: 5, using: &generator)
+                _ = try Shamir.split(secret, k: 3, n: 5, using: &coefficients)
                 let t2 = ContinuousClock.now
                 let combineTime = Self.seconds(t1 - t0) * 1e9, splitTime = Self.seconds(t2 - t1) * 1e9
                 // Cropped as dudect does: a sample far above the median was preempted, not computed.
@@ -117,5 +121,21 @@ struct Welford {
     static func welchT(_ a: Welford, _ b: Welford) -> Double {
         let se = (a.variance / Double(max(1, a.count)) + b.variance / Double(max(1, b.count))).squareRoot()
         return se > 0 ? (a.mean - b.mean) / se : 0
+    }
+}
+
+/// SplitMix64 (Steele, Lea, Flood 2014): a fast generator without syscalls, for timing only;
+/// never for a real key.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

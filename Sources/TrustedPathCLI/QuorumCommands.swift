@@ -131,6 +131,7 @@ struct BackupCommand: ParsableCommand {
     }
 
     struct Encrypt: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Encrypt a file under the key the shares recombine to.")
         @OptionGroup var keySource: KeySource
         @Argument(help: "The file to encrypt.") var input: String
         @Argument(help: "The backup file to write.") var output: String
@@ -146,6 +147,8 @@ struct BackupCommand: ParsableCommand {
     }
 
     struct Decrypt: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Decrypt a backup with the key the shares recombine to; another key or a changed file is refused.")
         @OptionGroup var keySource: KeySource
         @Argument(help: "The backup file.") var input: String
         @Argument(help: "Where to write the decrypted contents.") var output: String

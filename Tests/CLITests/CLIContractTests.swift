@@ -129,6 +129,34 @@ import TestSupport
         #expect(!tooFew.stderr.contains(Self.secret))
     }
 
+    /// `backup encrypt|decrypt` under the key recombined from shares: any k shares decrypt,
+    /// another key and too few shares are refused with a message, and nothing is written.
+    @Test func backupEncryptsUnderTheSharesKeyAndOnlyThatKeyDecrypts() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("backup-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = { (name: String) in dir.appendingPathComponent(name).path }
+        try Data("partition backup".utf8).write(to: URL(fileURLWithPath: path("plain")))
+        let lines = try CommandRunner.run(["quorum", "split", "--k", "2", "--n", "3", "--secret", Self.secret, "--json"]).lines
+        try (lines[0] + "\n" + lines[2]).write(toFile: path("shares13"), atomically: true, encoding: .utf8)
+        #expect(try CommandRunner.run(["backup", "encrypt", "--shares", path("shares13"), path("plain"), path("sealed")]).status == 0)
+        let sealed = try Data(contentsOf: URL(fileURLWithPath: path("sealed")))
+        #expect(sealed.prefix(4) == Data("TPBK".utf8) && sealed.range(of: Data("partition backup".utf8)) == nil)
+
+        let decrypted = try CommandRunner.run(["backup", "decrypt", "--shares", "-", path("sealed"), path("out")],
+                                              stdin: lines[1] + "\n" + lines[2])
+        #expect(decrypted.status == 0, "\(decrypted.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path("out"))) == Data("partition backup".utf8))
+
+        let other = try CommandRunner.run(["quorum", "split", "--k", "2", "--n", "2", "--json"]).stdout
+        let wrong = try CommandRunner.run(["backup", "decrypt", "--shares", "-", path("sealed"), path("wrong")], stdin: other)
+        #expect(wrong.status != 0)
+        #expect(wrong.stderr.contains("made with another backup key"))
+        let few = try CommandRunner.run(["backup", "decrypt", "--shares", "-", path("sealed"), path("few")], stdin: lines[0])
+        #expect(few.status != 0 && few.stderr.contains("2 shares are needed, 1 given"))
+        #expect(!FileManager.default.fileExists(atPath: path("wrong")) && !FileManager.default.fileExists(atPath: path("few")))
+    }
+
     @Test func invalidThresholdsAreRefused() throws {
         for (k, n) in [("1", "3"), ("4", "3"), ("2", "17")] {
             let result = try CommandRunner.run(["quorum", "split", "--k", k, "--n", n])
@@ -176,6 +204,25 @@ import TestSupport
         let twice = try CommandRunner.run(["ceremony", "restore", "--simulate", "--cards-dir", cards, "--cards", "2,2"])
         #expect(twice.status != 0)
         #expect(twice.stdout.contains("which was read already: insert a different card"))
+    }
+
+    /// `ceremony copy` refuses a target that holds a share of a set in use, says how to
+    /// overwrite it, and with --overwrite copies; the journal names the copy.
+    @Test func copyRefusesACardOfASetInUseUnlessToldToOverwrite() throws {
+        let dir = folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cards = dir.appendingPathComponent("cards").path
+        let base = ["--simulate", "--cards-dir", cards]
+        #expect(try CommandRunner.run(["ceremony", "create", "--quorum", "2/2", "--cards", "1,2,1,2"] + base).status == 0)
+        #expect(try CommandRunner.run(["ceremony", "create", "--quorum", "2/2", "--cards", "3,4,3,4"] + base).status == 0)
+        let refused = try CommandRunner.run(["ceremony", "copy", "--cards", "1,3"] + base)
+        #expect(refused.status != 0)
+        #expect(refused.stdout.contains("which is still in use: insert another card (or run with --overwrite)"))
+        let copied = try CommandRunner.run(["ceremony", "copy", "--overwrite", "--cards", "1,3"] + base)
+        #expect(copied.status == 0, "\(copied.stderr)")
+        #expect(copied.stdout.contains("Share 1 copied from card 89490173000000000101 to card 89490173000000000103"))
+        let journal = try CommandRunner.run(["ceremony", "journal"] + base).stdout
+        #expect(journal.contains("share 1 on card 89490173000000000101, share 1 on card 89490173000000000103"))
     }
 
     @Test func aWrongPINThreeTimesBlocksThatCardAndTheCeremonyUsesAnother() throws {

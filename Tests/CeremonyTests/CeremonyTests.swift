@@ -25,6 +25,17 @@ import Quorum
         #expect(await a.defaultPIN == false)
     }
 
+    /// The operator declines the PIN change after writing: every later use of the card warns
+    /// again, while reading back and when restoring.
+    @Test func aCardWithTheDefaultPINIsWarnedAboutWheneverItIsUsed() async throws {
+        let (_, station, journal) = try await create(2, 2, [.card(a), .card(b), .card(b), .card(a)],
+                                                     answers: [.ok, .ok, .cancel, .ok, .cancel])
+        #expect(await station.messages.filter { $0.hasPrefix("Card A still has the default PIN 123456") }.count == 2)
+        let restoring = FakeStation(inserts: [.card(a), .card(b)])
+        _ = try await QuorumCeremony(station: restoring, journal: journal).restore()
+        #expect(await restoring.messages.filter { $0.contains("still has the default PIN 123456") }.count == 2)
+    }
+
     @Test func threeOfFiveAndRestoreFromAnyThree() async throws {
         let (result, _, journal) = try await create(3, 5, [.card(a), .card(b), .card(c), .card(d), .card(e),
                                                            .card(e), .card(b), .card(d)])
@@ -84,6 +95,14 @@ import Quorum
         #expect(try journal.load().sets.map(\.state) == [.abandoned, .verified])
     }
 
+    /// OK on "Insert n. card" before the card is in, while writing and while reading back:
+    /// asked for again, not the end of the ceremony.
+    @Test func okWithNoCardInTheReaderAsksForTheCardAgain() async throws {
+        let (result, station, _) = try await create(2, 2, [.noCard, .card(a), .card(b), .noCard, .card(b), .card(a)])
+        #expect(result.cards.map(\.card) == ["A", "B"])
+        #expect(await station.messages.filter { $0.contains("no card in the reader") }.count == 2)
+    }
+
     @Test func aForeignCardIsRefusedBeforeAnythingIsWritten() async throws {
         await d.script(foreign: true)
         let (_, station, _) = try await create(2, 2, [.card(d), .card(a), .card(b), .card(a), .card(b)])
@@ -107,6 +126,16 @@ import Quorum
         _ = try await overwriting.create(k: 2, n: 2)
     }
 
+    /// A card holding a share of a set this appliance's journal does not know: refused, and
+    /// the message says it may be another appliance's.
+    @Test func aCardOfAnotherApplianceIsNotOverwritten() async throws {
+        _ = try await create(2, 2, [.card(a), .card(b), .card(a), .card(b)])
+        let station = FakeStation(inserts: [.card(a), .card(c), .card(d), .card(c), .card(d)])
+        let made = try await QuorumCeremony(station: station, journal: temporaryJournal()).create(k: 2, n: 2)
+        #expect(made.cards.map(\.card) == ["C", "D"])
+        #expect(await station.messages.contains { $0.contains("which this appliance did not make (a card of another appliance?)") })
+    }
+
     @Test func aCancelAtTheStartWritesNothing() async throws {
         let journal = temporaryJournal()
         let station = FakeStation(inserts: [], answers: [.cancel])
@@ -118,8 +147,40 @@ import Quorum
         let (result, _, journal) = try await create(2, 2, [.card(a), .card(b), .card(a), .card(b)])
         let copy = try await QuorumCeremony(station: FakeStation(inserts: [.card(a), .card(a), .card(c)]), journal: journal).copyCard()
         #expect(copy.x == 1 && copy.from == "A" && copy.to == "C")
+        // The journal knows the copy, and a restore with it names the set.
+        #expect(try journal.load().summary.first?.contains("share 1 on card C") == true)
         let restore = try await QuorumCeremony(station: FakeStation(inserts: [.card(c), .card(b)]), journal: journal).restore()
         #expect(restore.key.constantTimeEquals(result.key))
+        #expect(restore.set == result.set && restore.k == 2 && restore.n == 2)
+    }
+
+    /// Reading k cards of a set abandoned part way (a restore) gives its key but does not make
+    /// it the set in use: the appliance never adopted that key.
+    @Test func aRestoreFromAnAbandonedSetLeavesItAbandoned() async throws {
+        let journal = temporaryJournal()
+        await #expect(throws: CeremonyError.self) {
+            try await QuorumCeremony(station: FakeStation(inserts: [.card(a), .card(b), .unplug]), journal: journal).create(k: 2, n: 3)
+        }
+        let station = FakeStation(inserts: [.card(b), .card(a)])
+        let restore = try await QuorumCeremony(station: station, journal: journal).restore()
+        #expect(restore.k == 2 && restore.n == 3)
+        let log = try journal.load()
+        #expect(log.adopted == nil && log.sets.map(\.state) == [.abandoned])
+        #expect(await station.messages.contains { $0.contains("was abandoned before its key was adopted") })
+    }
+
+    /// A card a new set overwrote leaves the old set's list: the journal never names a card
+    /// for a share it no longer holds.
+    @Test func anOverwrittenCardLeavesTheOldSetsList() async throws {
+        let journal = temporaryJournal()
+        await #expect(throws: CeremonyError.self) {
+            try await QuorumCeremony(station: FakeStation(inserts: [.card(a), .card(b), .unplug]), journal: journal).create(k: 2, n: 2)
+        }
+        _ = try await create(2, 2, [.card(a), .card(c), .card(a), .card(c)], journal: journal)
+        let summary = try journal.load().summary
+        #expect(summary.count == 2)
+        #expect(summary[0].contains("share 2 on card B") && !summary[0].contains("card A"))
+        #expect(summary[1].contains("share 1 on card A, share 2 on card C"))
     }
 
     /// Cards that show a share only after the PIN (TCOS): the checks happen once it is read.

@@ -66,7 +66,8 @@ actor FakeCard: ShareCard {
 
 /// The operator and the PIN pad, scripted: which card goes in next, what the pad answers.
 actor FakeStation: ShareCardStation {
-    enum Insert { case card(FakeCard), unplug }
+    /// `noCard`: OK pressed with the reader's slot empty.
+    enum Insert { case card(FakeCard), noCard, unplug }
     private var inserts: [Insert]
     private var answers: [PadAnswer]
     private(set) var prompts: [CeremonyPrompt] = []
@@ -88,6 +89,7 @@ actor FakeStation: ShareCardStation {
         guard !inserts.isEmpty else { throw CeremonyError(.readerGone, "the reader was unplugged") }
         switch inserts.removeFirst() {
         case .card(let card): return card
+        case .noCard: throw CeremonyError(.cardPulled, "no card in the reader: insert the card, then press OK")
         case .unplug: throw CeremonyError(.readerGone, "the reader was unplugged")
         }
     }

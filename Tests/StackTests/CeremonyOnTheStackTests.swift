@@ -25,6 +25,7 @@ actor TestOperator: ShareCardStation {
     private let unplugAt: Int?
     private var inserted = 0
     private(set) var messages: [String] = []
+    private(set) var pinsTyped = 0
 
     init(reader: SimulatedCCIDReader?, link: any USBLink, drawer: [Int: SimulatedTCOSCard] = [:], plan: [Int] = [],
          pinEntries: [[KeypadKey]] = [], pullWhileWriting: Set<Int> = [], unplugAt: Int? = nil) throws {
@@ -46,11 +47,14 @@ actor TestOperator: ShareCardStation {
         if let reader {
             inserted += 1
             if inserted == unplugAt { await reader.disappear() }
-            guard !plan.isEmpty, let card = drawer[plan.removeFirst()] else {
-                throw CeremonyError(.readerGone, "no more cards")
-            }
+            guard !plan.isEmpty else { throw CeremonyError(.readerGone, "no more cards") }
+            let number = plan.removeFirst()
             await reader.remove(slot: 0)
-            await reader.insert(card: card)
+            // Card 0: the operator pressed OK with the slot empty.
+            if number != 0 {
+                guard let card = drawer[number] else { throw CeremonyError(.readerGone, "no card \(number) in the drawer") }
+                await reader.insert(card: card)
+            }
         }
         return OperatorCard(inner: try await inner.waitForCard(), person: self)
     }
@@ -59,6 +63,7 @@ actor TestOperator: ShareCardStation {
 
     func typePIN() async {
         guard let reader else { return }
+        pinsTyped += 1
         await reader.press(pinEntries.isEmpty ? KeypadKey.digits("123456") + [.ok] : pinEntries.removeFirst())
     }
 
@@ -158,6 +163,27 @@ actor TestOperator: ShareCardStation {
         let messages = await person.messages
         #expect(messages.contains { $0.contains("2 tries left") })
         #expect(messages.contains { $0.contains("only 1 PIN try is left") })
+    }
+
+    /// The same card again, while writing and while reading back: TCOS shows the share only
+    /// after the PIN, but the card's serial gives it away first, so no PIN is asked for.
+    @Test func theSameCardTwiceIsRefusedBeforeItsPINIsAskedFor() async throws {
+        let simulated = SimulatedCCIDReader(profile: .cyberJackEcom)
+        let person = try TestOperator(reader: simulated, link: simulated, drawer: Self.drawer(2), plan: [1, 1, 2, 2, 2, 1])
+        _ = try await ceremony(person).create(k: 2, n: 2)
+        #expect(await person.pinsTyped == 4)
+        let messages = await person.messages
+        #expect(messages.contains { $0.contains("already holds share 1 of this set") })
+        #expect(messages.contains { $0.contains("holds share 2, which was read already") })
+    }
+
+    /// A real reader is asked for the card the moment OK is pressed: an empty slot asks again.
+    @Test func okWithAnEmptySlotAsksForTheCardAgain() async throws {
+        let simulated = SimulatedCCIDReader(profile: .cyberJackEcom)
+        let person = try TestOperator(reader: simulated, link: simulated, drawer: Self.drawer(2), plan: [0, 1, 2, 0, 2, 1])
+        let made = try await ceremony(person).create(k: 2, n: 2)
+        #expect(made.cards.count == 2)
+        #expect(await person.messages.filter { $0.contains("no card in the reader") }.count == 2)
     }
 
     @Test func aForeignCardIsRefusedBeforeAnythingIsWritten() async throws {
