@@ -1,5 +1,6 @@
 import APDU
 import CCID
+import USBLink
 
 extension CCIDReader {
     /// Powers the card on and settles the protocol the way libccid does (IFDHSetProtocol-
@@ -20,8 +21,11 @@ extension CCIDReader {
         let protocolNumber = try chooseProtocol(atr)
         var fiDi: UInt8 = atr.specificMode?.implicitParameters == true ? 0x11 : atr.ta1OrDefault
         if !readerCanClock(fiDi) { fiDi = 0x11 }
-        var parameters: CCIDProtocolData? = nil
         let features = descriptor.features
+        if fiDi != 0x11, !features.contains(.autoParameterNegotiation), !(await readerListsRate(of: fiDi)) {
+            fiDi = 0x11
+        }
+        var parameters: CCIDProtocolData? = nil
         if !features.contains(.autoParameterNegotiation) {
             if level == .tpdu, !features.contains(.autoPPS), !quirks.skipPPS, atr.specificMode == nil,
                fiDi != 0x11 || protocolNumber != atr.firstOfferedProtocol {
@@ -64,6 +68,39 @@ extension CCIDReader {
               ATRTables.di.indices.contains(diIndex), let di = ATRTables.di[diIndex] else { return false }
         let clockHz = Int(descriptor.dwDefaultClock) * 1000
         return clockHz * di / fi <= Int(descriptor.dwMaxDataRate)
+    }
+
+    /// Whether the card's baud rate at the default clock is one the reader lists in answer to
+    /// GET_DATA_RATES, within 1 bps as libccid's find_baud_rate allows (a reader's list and
+    /// our integer division may round apart). A reader without a list takes any rate up to
+    /// dwMaxDataRate.
+    func readerListsRate(of fiDi: UInt8) async -> Bool {
+        let fiIndex = Int(fiDi >> 4), diIndex = Int(fiDi & 0x0F)
+        guard ATRTables.fi.indices.contains(fiIndex), let fi = ATRTables.fi[fiIndex],
+              ATRTables.di.indices.contains(diIndex), let di = ATRTables.di[diIndex],
+              let rates = await supportedDataRates() else { return true }
+        let rate = Int(descriptor.dwDefaultClock) * 1000 * di / fi
+        return rates.contains { abs(Int($0) - rate) < 2 }
+    }
+
+    /// The data rates the reader lists (CCID 1.1 §5.3.3), asked once and only when a rate is
+    /// to be chosen. Asked whatever bNumDataRatesSupported says, as libccid does: readers
+    /// with 0 there often list their rates all the same (GemPC Twin: 40 of them). nil when
+    /// the request stalls or the answer is no whole number of rates: no list, no limit.
+    func supportedDataRates() async -> [UInt32]? {
+        if let known = dataRateTable { return known }
+        let count = descriptor.bNumDataRatesSupported
+        let request = CCIDClassRequest.getDataRates(interface: UInt16(link.device.interfaceNumber),
+                                                    count: count == 0 ? .max : count)
+        let setup = USBControlSetup(bmRequestType: request.bmRequestType, bRequest: request.bRequest,
+                                    wValue: request.wValue, wIndex: request.wIndex, wLength: request.wLength)
+        var table: [UInt32]? = nil
+        if let answer = try? await link.control(setup, data: [], deadline: .after(options.abortTimeout)),
+           let rates = try? CCIDClassRequest.parseValues(answer), !rates.isEmpty {
+            table = rates
+        }
+        dataRateTable = .some(table)
+        return table
     }
 
     /// abProtocolDataStructure from the ATR and the agreed Fi/Di.

@@ -25,6 +25,8 @@ public actor CCIDReader {
     var consecutiveFailures = 0
     /// Per-slot read timeout for XfrBlock, set when the protocol is settled.
     var slotReadTimeouts: [Duration]
+    /// GET_DATA_RATES, asked at most once: nil until asked, then `.some(nil)` for no list.
+    var dataRateTable: [UInt32]?? = nil
     private var commandBuffer: [UInt8] = []
     private var pipeBusy = false
     private var pipeWaiters: [CheckedContinuation<Void, Never>] = []
