@@ -1,11 +1,11 @@
 import APDU
 import CCID
-import USBLink
 
 extension CCIDReader {
     /// Powers the card on and settles the protocol the way libccid does (IFDHSetProtocol-
     /// Parameters), then returns a `CardChannel` for the reader's exchange level:
     /// - protocol: TA2's in specific mode, else T=1 when card and reader offer it, else T=0;
+    /// - rate: `chooseFiDi`, from TA1, dwMaxDataRate and the reader's GET_DATA_RATES list;
     /// - dwFeatures 0x40 (automatic parameter negotiation): no PPS, no SetParameters;
     /// - else without 0x80 (automatic PPS), on a TPDU reader, PPS via XfrBlock when the card
     ///   asks for other than the defaults; then SetParameters with the agreed values;
@@ -19,11 +19,14 @@ extension CCIDReader {
         }
         let atr = try await powerOn(slot: slot)
         let protocolNumber = try chooseProtocol(atr)
-        var fiDi: UInt8 = atr.specificMode?.implicitParameters == true ? 0x11 : atr.ta1OrDefault
-        if !readerCanClock(fiDi) { fiDi = 0x11 }
         let features = descriptor.features
-        if fiDi != 0x11, !features.contains(.autoParameterNegotiation), !(await readerListsRate(of: fiDi)) {
-            fiDi = 0x11
+        var fiDi: UInt8
+        if features.contains(.autoParameterNegotiation) {
+            // The reader settles the rate itself; TA1's, when it can clock it, sets our timeouts.
+            let ta1 = atr.specificMode?.implicitParameters == true ? 0x11 : atr.ta1OrDefault
+            fiDi = readerCanClock(ta1) ? ta1 : 0x11
+        } else {
+            fiDi = try await chooseFiDi(atr)
         }
         var parameters: CCIDProtocolData? = nil
         if !features.contains(.autoParameterNegotiation) {
@@ -63,44 +66,8 @@ extension CCIDReader {
     /// compares with dwMaxDataRate and falls back to the default Fd/Dd when it does not).
     nonisolated func readerCanClock(_ fiDi: UInt8) -> Bool {
         guard fiDi != 0x11, descriptor.dwMaxDataRate != 0 else { return true }
-        let fiIndex = Int(fiDi >> 4), diIndex = Int(fiDi & 0x0F)
-        guard ATRTables.fi.indices.contains(fiIndex), let fi = ATRTables.fi[fiIndex],
-              ATRTables.di.indices.contains(diIndex), let di = ATRTables.di[diIndex] else { return false }
-        let clockHz = Int(descriptor.dwDefaultClock) * 1000
-        return clockHz * di / fi <= Int(descriptor.dwMaxDataRate)
-    }
-
-    /// Whether the card's baud rate at the default clock is one the reader lists in answer to
-    /// GET_DATA_RATES, within 1 bps as libccid's find_baud_rate allows (a reader's list and
-    /// our integer division may round apart). A reader without a list takes any rate up to
-    /// dwMaxDataRate.
-    func readerListsRate(of fiDi: UInt8) async -> Bool {
-        let fiIndex = Int(fiDi >> 4), diIndex = Int(fiDi & 0x0F)
-        guard ATRTables.fi.indices.contains(fiIndex), let fi = ATRTables.fi[fiIndex],
-              ATRTables.di.indices.contains(diIndex), let di = ATRTables.di[diIndex],
-              let rates = await supportedDataRates() else { return true }
-        let rate = Int(descriptor.dwDefaultClock) * 1000 * di / fi
-        return rates.contains { abs(Int($0) - rate) < 2 }
-    }
-
-    /// The data rates the reader lists (CCID 1.1 §5.3.3), asked once and only when a rate is
-    /// to be chosen. Asked whatever bNumDataRatesSupported says, as libccid does: readers
-    /// with 0 there often list their rates all the same (GemPC Twin: 40 of them). nil when
-    /// the request stalls or the answer is no whole number of rates: no list, no limit.
-    func supportedDataRates() async -> [UInt32]? {
-        if let known = dataRateTable { return known }
-        let count = descriptor.bNumDataRatesSupported
-        let request = CCIDClassRequest.getDataRates(interface: UInt16(link.device.interfaceNumber),
-                                                    count: count == 0 ? .max : count)
-        let setup = USBControlSetup(bmRequestType: request.bmRequestType, bRequest: request.bRequest,
-                                    wValue: request.wValue, wIndex: request.wIndex, wLength: request.wLength)
-        var table: [UInt32]? = nil
-        if let answer = try? await link.control(setup, data: [], deadline: .after(options.abortTimeout)),
-           let rates = try? CCIDClassRequest.parseValues(answer), !rates.isEmpty {
-            table = rates
-        }
-        dataRateTable = .some(table)
-        return table
+        guard let rate = cardRate(fiDi) else { return false }
+        return rate <= Int(descriptor.dwMaxDataRate)
     }
 
     /// abProtocolDataStructure from the ATR and the agreed Fi/Di.

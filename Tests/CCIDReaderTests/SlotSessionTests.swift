@@ -84,18 +84,62 @@ let tcosATR: [UInt8] = [0x3B, 0xBF, 0x96, 0x00, 0x81, 0x31, 0xFE, 0x5D, 0x00, 0x
         #expect(await link.failures.isEmpty)
     }
 
-    @Test func aCardTooFastForTheReaderKeepsTheDefaultRate() async throws {
+    @Test func aCardTooFastForTheReaderIsSlowedToARateItTakes() async throws {
         // TA1 96 at 4 MHz is 250 kbit/s; this reader (no automatic PPS, automatic IFSD) stops at
-        // 115.2 kbit/s: no PPS, SetParameters with Fi/Di 11.
-        let t1Params: [UInt8] = [0x11, 0x10, 0x00, 0x5D, 0x00, 0xFE, 0x00]
+        // 115.2 kbit/s and lists no rates. libccid's "adapted speed": TA1 95 (125 kbit/s) is
+        // still too fast, 94 (62.5 kbit/s) is taken, by PPS and SetParameters.
+        let pps: [UInt8] = [0xFF, 0x11, 0x94, 0x7A]
+        let t1Params: [UInt8] = [0x94, 0x10, 0x00, 0x5D, 0x00, 0xFE, 0x00]
         let link = ScriptedLink([
             .out(powerOn(seq: 0, select: 0)), .reply(dataBlock(seq: 0, tcosATR)),
-            .out(setParameters(seq: 1, protocolNumber: 1, t1Params)), .reply(parameters(seq: 1, protocolNumber: 1, t1Params)),
+            .controlIn(getDataRates, answer: nil),
+            .out(xfrBlock(seq: 1, pps)), .reply(dataBlock(seq: 1, pps)),
+            .out(setParameters(seq: 2, protocolNumber: 1, t1Params)), .reply(parameters(seq: 2, protocolNumber: 1, t1Params)),
         ])
         let reader = try CCIDReader(link: link, descriptor: descriptor(features: 0x0001_0438, maxDataRate: 115_200),
                                     quirks: ReaderQuirks.none, options: fastOptions())
         let connection = try await reader.connect()
         #expect(connection.parameters?.bytes == t1Params)
+        #expect(await link.remaining == 0)
+        #expect(await link.failures.isEmpty)
+    }
+
+    @Test func aCardTooFastIsSlowedToTheFastestRateTheReaderLists() async throws {
+        // TA1 97 (500 kbit/s) on a GemPC Twin (dwMaxDataRate 344086): of 96, 95, 94 the first
+        // in its GET_DATA_RATES list is 96 (250 kbit/s).
+        var atr = tcosATR
+        atr[2] = 0x97
+        atr[atr.count - 1] = atr.dropFirst().dropLast().reduce(0, ^)
+        let pps: [UInt8] = [0xFF, 0x11, 0x96, 0x78]
+        let t1Params: [UInt8] = [0x96, 0x10, 0x00, 0x5D, 0x00, 0xFE, 0x00]
+        let link = ScriptedLink([
+            .out(powerOn(seq: 0, select: 0)), .reply(dataBlock(seq: 0, atr)),
+            .controlIn(getDataRates, answer: dataRates([10753, 125_000, 250_000, 344_086])),
+            .out(xfrBlock(seq: 1, pps)), .reply(dataBlock(seq: 1, pps)),
+            .out(setParameters(seq: 2, protocolNumber: 1, t1Params)), .reply(parameters(seq: 2, protocolNumber: 1, t1Params)),
+        ])
+        let reader = try CCIDReader(link: link, descriptor: descriptor(features: 0x0001_0438),
+                                    quirks: ReaderQuirks.none, options: fastOptions())
+        let connection = try await reader.connect()
+        #expect(connection.parameters?.bytes == t1Params)
+        #expect(await link.remaining == 0)
+        #expect(await link.failures.isEmpty)
+    }
+
+    @Test func aSpecificModeCardAtARateTheReaderDoesNotListIsRefused() async throws {
+        // TA1 96, TA2 01: the card runs T=1 at 250 kbit/s and nothing else; the reader lists
+        // 10752 bps only (Feitian SCR310). libccid refuses the card; so do we, saying why.
+        var atr: [UInt8] = [0x3B, 0x90, 0x96, 0x11, 0x01]
+        atr.append(atr.dropFirst().reduce(0, ^))
+        let link = ScriptedLink([
+            .out(powerOn(seq: 0, select: 0)), .reply(dataBlock(seq: 0, atr)),
+            .controlIn(getDataRates, answer: dataRates([10752])),
+        ])
+        let reader = try CCIDReader(link: link, descriptor: descriptor(features: 0x0001_0638, maxDataRate: 600_000),
+                                    quirks: ReaderQuirks.none, options: fastOptions())
+        let error = await #expect(throws: CCIDReaderError.self) { _ = try await reader.connect() }
+        #expect(error?.code == .unsupported)
+        #expect("\(error!)".contains("250000 bit/s only (TA1 0x96, specific mode)"))
         #expect(await link.remaining == 0)
     }
 
