@@ -5,6 +5,7 @@ extension CCIDReader {
     /// Powers the card on and settles the protocol the way libccid does (IFDHSetProtocol-
     /// Parameters), then returns a `CardChannel` for the reader's exchange level:
     /// - protocol: TA2's in specific mode, else T=1 when card and reader offer it, else T=0;
+    /// - rate: `chooseFiDi`, from TA1, dwMaxDataRate and the reader's GET_DATA_RATES list;
     /// - dwFeatures 0x40 (automatic parameter negotiation): no PPS, no SetParameters;
     /// - else without 0x80 (automatic PPS), on a TPDU reader, PPS via XfrBlock when the card
     ///   asks for other than the defaults; then SetParameters with the agreed values;
@@ -18,10 +19,16 @@ extension CCIDReader {
         }
         let atr = try await powerOn(slot: slot)
         let protocolNumber = try chooseProtocol(atr)
-        var fiDi: UInt8 = atr.specificMode?.implicitParameters == true ? 0x11 : atr.ta1OrDefault
-        if !readerCanClock(fiDi) { fiDi = 0x11 }
-        var parameters: CCIDProtocolData? = nil
         let features = descriptor.features
+        var fiDi: UInt8
+        if features.contains(.autoParameterNegotiation) {
+            // The reader settles the rate itself; TA1's, when it can clock it, sets our timeouts.
+            let ta1 = atr.specificMode?.implicitParameters == true ? 0x11 : atr.ta1OrDefault
+            fiDi = readerCanClock(ta1) ? ta1 : 0x11
+        } else {
+            fiDi = try await chooseFiDi(atr)
+        }
+        var parameters: CCIDProtocolData? = nil
         if !features.contains(.autoParameterNegotiation) {
             if level == .tpdu, !features.contains(.autoPPS), !quirks.skipPPS, atr.specificMode == nil,
                fiDi != 0x11 || protocolNumber != atr.firstOfferedProtocol {
@@ -59,11 +66,8 @@ extension CCIDReader {
     /// compares with dwMaxDataRate and falls back to the default Fd/Dd when it does not).
     nonisolated func readerCanClock(_ fiDi: UInt8) -> Bool {
         guard fiDi != 0x11, descriptor.dwMaxDataRate != 0 else { return true }
-        let fiIndex = Int(fiDi >> 4), diIndex = Int(fiDi & 0x0F)
-        guard ATRTables.fi.indices.contains(fiIndex), let fi = ATRTables.fi[fiIndex],
-              ATRTables.di.indices.contains(diIndex), let di = ATRTables.di[diIndex] else { return false }
-        let clockHz = Int(descriptor.dwDefaultClock) * 1000
-        return clockHz * di / fi <= Int(descriptor.dwMaxDataRate)
+        guard let rate = cardRate(fiDi) else { return false }
+        return rate <= Int(descriptor.dwMaxDataRate)
     }
 
     /// abProtocolDataStructure from the ATR and the agreed Fi/Di.

@@ -14,6 +14,8 @@ import USBLink
 /// a reader that keeps failing is marked faulty so callers stop hanging on it.
 public actor CCIDReader {
     public nonisolated let link: any USBLink
+    /// The reader's class descriptor with the quirks table's bPINSupport and exchange-level
+    /// corrections applied: what the session and the PIN pad go by.
     public nonisolated let descriptor: CCIDClassDescriptor
     public nonisolated let quirks: ReaderQuirks
     public nonisolated let options: CCIDReaderOptions
@@ -25,6 +27,8 @@ public actor CCIDReader {
     var consecutiveFailures = 0
     /// Per-slot read timeout for XfrBlock, set when the protocol is settled.
     var slotReadTimeouts: [Duration]
+    /// GET_DATA_RATES, asked at most once: nil until asked, then `.some(nil)` for no list.
+    var dataRateTable: [UInt32]?? = nil
     private var commandBuffer: [UInt8] = []
     private var pipeBusy = false
     private var pipeWaiters: [CheckedContinuation<Void, Never>] = []
@@ -42,10 +46,11 @@ public actor CCIDReader {
                 throw CCIDReaderError(.unsupported, "no usable CCID class descriptor for \(link.device.label): \(error)")
             }
         }
+        let quirks = quirks ?? ReaderQuirks.lookup(vendorID: link.device.vendorID, productID: link.device.productID,
+                                                   bcdDevice: link.device.bcdDevice)
         self.link = link
-        self.descriptor = parsed
-        self.quirks = quirks ?? ReaderQuirks.lookup(vendorID: link.device.vendorID, productID: link.device.productID,
-                                                    bcdDevice: link.device.bcdDevice)
+        self.descriptor = quirks.applied(to: parsed)
+        self.quirks = quirks
         self.options = options
         self.slotReadTimeouts = Array(repeating: options.minimumReadTimeout, count: parsed.slotCount)
     }

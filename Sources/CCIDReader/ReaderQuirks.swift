@@ -1,3 +1,5 @@
+import CCID
+
 /// What a particular reader model needs beyond the CCID specification, as data: the session
 /// asks `ReaderQuirks.lookup` and reads these fields, it never tests vendor IDs itself.
 public struct ReaderQuirks: Hashable, Sendable {
@@ -17,12 +19,19 @@ public struct ReaderQuirks: Hashable, Sendable {
     public var descriptorOnLastEndpoint: Bool
     /// Send no PPS even when the ATR's TA1 asks for a faster rate.
     public var skipPPS: Bool
+    /// Replaces bPINSupport. 0 for keypads that must not be trusted with a PIN: HP and
+    /// Fujitsu keyboards also send the typed PIN to the host, and several chips announce a
+    /// keypad they do not have.
+    public var pinSupport: UInt8?
+    /// Replaces the exchange level dwFeatures announces, for firmware that speaks another.
+    public var exchangeLevel: CCIDExchangeLevel?
     /// Short name for messages.
     public var note: String
 
     public init(maxIFSD: Int? = nil, maxMessageLength: Int? = nil, forcedVoltage: UInt8? = nil,
                 readZeroLengthPacket: Bool = false, bogusFirmware: Bool = false,
-                descriptorOnLastEndpoint: Bool = false, skipPPS: Bool = false, note: String = "") {
+                descriptorOnLastEndpoint: Bool = false, skipPPS: Bool = false, pinSupport: UInt8? = nil,
+                exchangeLevel: CCIDExchangeLevel? = nil, note: String = "") {
         self.maxIFSD = maxIFSD
         self.maxMessageLength = maxMessageLength
         self.forcedVoltage = forcedVoltage
@@ -30,7 +39,28 @@ public struct ReaderQuirks: Hashable, Sendable {
         self.bogusFirmware = bogusFirmware
         self.descriptorOnLastEndpoint = descriptorOnLastEndpoint
         self.skipPPS = skipPPS
+        self.pinSupport = pinSupport
+        self.exchangeLevel = exchangeLevel
         self.note = note
+    }
+
+    /// The descriptor as the session uses it: bPINSupport and the exchange level replaced
+    /// where the table says so, as libccid's ccid_open_hack_post edits its copy. Message
+    /// length and IFSD corrections stay apart (`CCIDReader.maxMessageLength`, `.maxIFSD`).
+    public func applied(to descriptor: CCIDClassDescriptor) -> CCIDClassDescriptor {
+        var out = descriptor
+        if let pinSupport { out.bPINSupport = pinSupport }
+        if let exchangeLevel {
+            let bits: UInt32 = switch exchangeLevel {
+            case .character: 0
+            case .tpdu: 0x0001_0000
+            case .shortAPDU: 0x0002_0000
+            case .extendedAPDU: 0x0004_0000
+            case .unknown(let other): other & 0x0007_0000
+            }
+            out.dwFeatures = out.dwFeatures & ~0x0007_0000 | bits
+        }
+        return out
     }
 
     public static let none = ReaderQuirks()
@@ -45,6 +75,8 @@ public struct ReaderQuirks: Hashable, Sendable {
         out.bogusFirmware = bogusFirmware || other.bogusFirmware
         out.descriptorOnLastEndpoint = descriptorOnLastEndpoint || other.descriptorOnLastEndpoint
         out.skipPPS = skipPPS || other.skipPPS
+        out.pinSupport = other.pinSupport ?? pinSupport
+        out.exchangeLevel = other.exchangeLevel ?? exchangeLevel
         out.note = note.isEmpty ? other.note : (other.note.isEmpty ? note : note + "; " + other.note)
         return out
     }

@@ -20,10 +20,7 @@ struct ATRCommand: ParsableCommand {
         var failed = false
         for (index, item) in CCIDCLIInput.items(arguments: hex).enumerated() {
             do throws(CCIDError) {
-                guard let bytes = Hex.decode(item) else {
-                    throw CCIDError(.invalidHex, field: "input", offset: 0, "not hex: \(item)")
-                }
-                let atr = try ATR(parsing: bytes)
+                let atr = try ATR(parsing: try CCIDCLIInput.bytes(item))
                 if json {
                     print(atr.json.rendered)
                 } else {

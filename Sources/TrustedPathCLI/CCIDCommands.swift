@@ -51,9 +51,8 @@ struct CCIDDescriptorCommand: ParsableCommand {
 
     /// A 54-byte class descriptor, or a configuration descriptor (type 0x02) searched for one.
     static func decode(_ text: String) -> Result<[CCIDClassDescriptor], CCIDError> {
-        guard let bytes = Hex.decode(text) else {
-            return .failure(CCIDError(.invalidHex, field: "input", offset: 0, "not hex: \(text)"))
-        }
+        let bytes: [UInt8]
+        do { bytes = try CCIDCLIInput.bytes(text) } catch { return .failure(error) }
         if bytes.count > 1, bytes[1] == 0x02 {
             let found = CCIDDescriptorLocator.locateAll(in: bytes).map(\.descriptor)
             if found.isEmpty {
@@ -77,6 +76,22 @@ enum CCIDCLIInput {
             if !trimmed.isEmpty { lines.append(trimmed) }
         }
         return lines
+    }
+
+    /// The bytes of one item, or an error saying what is wrong with its hex: the first
+    /// character that is no hex digit, or a digit without its pair.
+    static func bytes(_ text: String) throws(CCIDError) -> [UInt8] {
+        if let bytes = Hex.decode(text) { return bytes }
+        // Hex.decode takes a leading 0x and skips spaces and colons between digits.
+        let prefix = text.hasPrefix("0x") || text.hasPrefix("0X") ? 2 : 0
+        for (offset, character) in text.enumerated().dropFirst(prefix)
+        where !(character.isASCII && character.isHexDigit) && !" :\t\r\n".contains(character) {
+            throw CCIDError(.invalidHex, field: "input", offset: offset,
+                            "'\(character)' at character \(offset + 1) is not a hex digit")
+        }
+        let digits = text.dropFirst(prefix).filter(\.isHexDigit).count
+        throw CCIDError(.invalidHex, field: "input", offset: 0,
+                        "\(digits) hex digits, an odd number: each byte takes two")
     }
 
     /// The error in the item's place on standard output, so output lines stay in input order.

@@ -32,6 +32,15 @@ func parameters(seq: UInt8, protocolNumber: UInt8, _ data: [UInt8]) -> [UInt8] {
     message(0x82, seq: seq, 0, 0, protocolNumber, data)
 }
 
+/// GET_DATA_RATES as the reader session asks it of a descriptor with bNumDataRatesSupported 0:
+/// room for 255 rates.
+let getDataRates = USBControlSetup(bmRequestType: 0xA1, bRequest: 0x03, wValue: 0, wIndex: 0, wLength: 1020)
+
+/// A GET_DATA_RATES answer: little-endian u32 bps values.
+func dataRates(_ rates: [UInt32]) -> [UInt8] {
+    rates.flatMap { rate in (0..<4).map { UInt8(truncatingIfNeeded: rate >> (8 * $0)) } }
+}
+
 /// A T=1 block with LRC.
 func t1Block(pcb: UInt8, _ inf: [UInt8] = [], nad: UInt8 = 0) -> [UInt8] {
     var block = [nad, pcb, UInt8(inf.count)] + inf

@@ -11,6 +11,8 @@ actor ScriptedLink: USBLink {
         case reply([UInt8])
         case silence
         case control(USBControlSetup)
+        /// A control IN request answered with these bytes, or stalled when nil.
+        case controlIn(USBControlSetup, answer: [UInt8]?)
     }
 
     nonisolated let device: USBDeviceInfo
@@ -55,11 +57,15 @@ actor ScriptedLink: USBLink {
     }
 
     func control(_ setup: USBControlSetup, data: [UInt8], deadline: Deadline) async throws(USBError) -> [UInt8] {
-        guard !steps.isEmpty, case .control(let expected) = steps.removeFirst() else {
-            throw fail("unexpected control \(hex(setup.bytes))")
+        let expected: USBControlSetup, answer: [UInt8]?
+        switch steps.isEmpty ? nil : steps.removeFirst() {
+        case .control(let setup)?: (expected, answer) = (setup, [])
+        case .controlIn(let setup, let data)?: (expected, answer) = (setup, data)
+        default: throw fail("unexpected control \(hex(setup.bytes))")
         }
         guard expected == setup else { throw fail("control \(hex(setup.bytes)), expected \(hex(expected.bytes))") }
-        return []
+        guard let answer else { throw USBError(.stall, "scripted stall") }
+        return answer
     }
 
     func interruptIn(maxLength: Int, endpoint: UInt8, deadline: Deadline) async throws(USBError) -> [UInt8] {

@@ -54,8 +54,14 @@ let tcosATR: [UInt8] = [0x3B, 0xBF, 0x96, 0x00, 0x81, 0x31, 0xFE, 0x5D, 0x00, 0x
         let t1Params: [UInt8] = [0x96, 0x10, 0x00, 0x5D, 0x00, 0xFE, 0x00]
         let select: [UInt8] = [0x00, 0xA4, 0x04, 0x00, 0x02, 0x3F, 0x00]
         let read: [UInt8] = [0x00, 0xB0, 0x00, 0x00, 0x02]
+        // The rates GemPC Twin lists (GemPCTwin.txt), 250000 bps among them: TA1 96 at 4 MHz.
+        let gemPCTwinRates: [UInt32] = [10753, 14337, 15625, 17204, 20833, 21505, 23438, 25806, 28674, 31250,
+                                        32258, 34409, 39063, 41667, 43011, 46875, 52083, 53763, 57348, 62500,
+                                        64516, 68817, 71685, 78125, 83333, 86022, 93750, 104167, 107527, 114695,
+                                        125000, 129032, 143369, 156250, 166667, 172043, 215054, 229391, 250000, 344086]
         let link = ScriptedLink([
             .out(powerOn(seq: 0, select: 0)), .reply(dataBlock(seq: 0, tcosATR)),
+            .controlIn(getDataRates, answer: dataRates(gemPCTwinRates)),
             .out(xfrBlock(seq: 1, pps)), .reply(dataBlock(seq: 1, pps)),
             .out(setParameters(seq: 2, protocolNumber: 1, t1Params)), .reply(parameters(seq: 2, protocolNumber: 1, t1Params)),
             .out(xfrBlock(seq: 3, t1Block(pcb: 0xC1, [0xFE]))), .reply(dataBlock(seq: 3, t1Block(pcb: 0xE1, [0xFE]))),
@@ -78,25 +84,87 @@ let tcosATR: [UInt8] = [0x3B, 0xBF, 0x96, 0x00, 0x81, 0x31, 0xFE, 0x5D, 0x00, 0x
         #expect(await link.failures.isEmpty)
     }
 
-    @Test func aCardTooFastForTheReaderKeepsTheDefaultRate() async throws {
+    @Test func aCardTooFastForTheReaderIsSlowedToARateItTakes() async throws {
         // TA1 96 at 4 MHz is 250 kbit/s; this reader (no automatic PPS, automatic IFSD) stops at
-        // 115.2 kbit/s: no PPS, SetParameters with Fi/Di 11.
-        let t1Params: [UInt8] = [0x11, 0x10, 0x00, 0x5D, 0x00, 0xFE, 0x00]
+        // 115.2 kbit/s and lists no rates. libccid's "adapted speed": TA1 95 (125 kbit/s) is
+        // still too fast, 94 (62.5 kbit/s) is taken, by PPS and SetParameters.
+        let pps: [UInt8] = [0xFF, 0x11, 0x94, 0x7A]
+        let t1Params: [UInt8] = [0x94, 0x10, 0x00, 0x5D, 0x00, 0xFE, 0x00]
         let link = ScriptedLink([
             .out(powerOn(seq: 0, select: 0)), .reply(dataBlock(seq: 0, tcosATR)),
-            .out(setParameters(seq: 1, protocolNumber: 1, t1Params)), .reply(parameters(seq: 1, protocolNumber: 1, t1Params)),
+            .controlIn(getDataRates, answer: nil),
+            .out(xfrBlock(seq: 1, pps)), .reply(dataBlock(seq: 1, pps)),
+            .out(setParameters(seq: 2, protocolNumber: 1, t1Params)), .reply(parameters(seq: 2, protocolNumber: 1, t1Params)),
         ])
         let reader = try CCIDReader(link: link, descriptor: descriptor(features: 0x0001_0438, maxDataRate: 115_200),
                                     quirks: ReaderQuirks.none, options: fastOptions())
         let connection = try await reader.connect()
         #expect(connection.parameters?.bytes == t1Params)
         #expect(await link.remaining == 0)
+        #expect(await link.failures.isEmpty)
+    }
+
+    @Test func aCardTooFastIsSlowedToTheFastestRateTheReaderLists() async throws {
+        // TA1 97 (500 kbit/s) on a GemPC Twin (dwMaxDataRate 344086): of 96, 95, 94 the first
+        // in its GET_DATA_RATES list is 96 (250 kbit/s).
+        var atr = tcosATR
+        atr[2] = 0x97
+        atr[atr.count - 1] = atr.dropFirst().dropLast().reduce(0, ^)
+        let pps: [UInt8] = [0xFF, 0x11, 0x96, 0x78]
+        let t1Params: [UInt8] = [0x96, 0x10, 0x00, 0x5D, 0x00, 0xFE, 0x00]
+        let link = ScriptedLink([
+            .out(powerOn(seq: 0, select: 0)), .reply(dataBlock(seq: 0, atr)),
+            .controlIn(getDataRates, answer: dataRates([10753, 125_000, 250_000, 344_086])),
+            .out(xfrBlock(seq: 1, pps)), .reply(dataBlock(seq: 1, pps)),
+            .out(setParameters(seq: 2, protocolNumber: 1, t1Params)), .reply(parameters(seq: 2, protocolNumber: 1, t1Params)),
+        ])
+        let reader = try CCIDReader(link: link, descriptor: descriptor(features: 0x0001_0438),
+                                    quirks: ReaderQuirks.none, options: fastOptions())
+        let connection = try await reader.connect()
+        #expect(connection.parameters?.bytes == t1Params)
+        #expect(await link.remaining == 0)
+        #expect(await link.failures.isEmpty)
+    }
+
+    @Test func aSpecificModeCardAtARateTheReaderDoesNotListIsRefused() async throws {
+        // TA1 96, TA2 01: the card runs T=1 at 250 kbit/s and nothing else; the reader lists
+        // 10752 bps only (Feitian SCR310). libccid refuses the card; so do we, saying why.
+        var atr: [UInt8] = [0x3B, 0x90, 0x96, 0x11, 0x01]
+        atr.append(atr.dropFirst().reduce(0, ^))
+        let link = ScriptedLink([
+            .out(powerOn(seq: 0, select: 0)), .reply(dataBlock(seq: 0, atr)),
+            .controlIn(getDataRates, answer: dataRates([10752])),
+        ])
+        let reader = try CCIDReader(link: link, descriptor: descriptor(features: 0x0001_0638, maxDataRate: 600_000),
+                                    quirks: ReaderQuirks.none, options: fastOptions())
+        let error = await #expect(throws: CCIDReaderError.self) { _ = try await reader.connect() }
+        #expect(error?.code == .unsupported)
+        #expect("\(error!)".contains("250000 bit/s only (TA1 0x96, specific mode)"))
+        #expect(await link.remaining == 0)
+    }
+
+    @Test func aRateMissingFromTheReadersListKeepsTheDefaultRate() async throws {
+        // Feitian SCR310 (Feitian_SCR310.txt): TPDU, dwMaxDataRate 600000, but GET_DATA_RATES
+        // lists 10752 bps only. libccid then keeps Fd/Dd: no PPS, SetParameters with Fi/Di 11.
+        let t1Params: [UInt8] = [0x11, 0x10, 0x00, 0x5D, 0x00, 0xFE, 0x00]
+        let link = ScriptedLink([
+            .out(powerOn(seq: 0, select: 0)), .reply(dataBlock(seq: 0, tcosATR)),
+            .controlIn(getDataRates, answer: dataRates([10752])),
+            .out(setParameters(seq: 1, protocolNumber: 1, t1Params)), .reply(parameters(seq: 1, protocolNumber: 1, t1Params)),
+        ])
+        let reader = try CCIDReader(link: link, descriptor: descriptor(features: 0x0001_0638, maxDataRate: 600_000),
+                                    quirks: ReaderQuirks.none, options: fastOptions())
+        let connection = try await reader.connect()
+        #expect(connection.parameters?.bytes == t1Params)
+        #expect(await link.remaining == 0)
+        #expect(await link.failures.isEmpty)
     }
 
     @Test func automaticPPSReaderGetsSetParametersOnly() async throws {
         let t1Params: [UInt8] = [0x96, 0x10, 0x00, 0x5D, 0x00, 0xFE, 0x00]
         let link = ScriptedLink([
             .out(powerOn(seq: 0, select: 0)), .reply(dataBlock(seq: 0, tcosATR)),
+            .controlIn(getDataRates, answer: nil),   // stalled: no list, any rate up to dwMaxDataRate
             .out(setParameters(seq: 1, protocolNumber: 1, t1Params)), .reply(parameters(seq: 1, protocolNumber: 1, t1Params)),
         ])
         // dwFeatures 0x80 automatic PPS and 0x400 automatic IFSD: libccid still sets parameters.

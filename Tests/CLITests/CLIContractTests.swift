@@ -31,6 +31,19 @@ import TestSupport
         #expect(lines[2]["T0"] as? Int == 0xBF)
     }
 
+    @Test func badHexSaysWhatIsWrongWithIt() throws {
+        for command in [["atr", "--json"], ["ccid", "descriptor", "--json"]] {
+            let result = try CommandRunner.run(command + ["3B 02 14 5", "3B:0Z", "0x3B021450"])
+            #expect(result.status != 0)
+            let errors = result.jsonLines.map { $0["error"] as? String ?? "" }
+            #expect(errors.count == 3)
+            #expect(errors[0].contains("7 hex digits, an odd number"), "\(errors[0])")
+            #expect(errors[1].contains("'Z' at character 5 is not a hex digit"), "\(errors[1])")
+            // The third is good hex: an ATR, and for `ccid descriptor` too short to be one.
+            #expect(!errors[2].contains("hex"), "\(errors[2])")
+        }
+    }
+
     @Test func descriptorJSONHasTheSpecKeysInOrder() throws {
         let acr122u = "36210001000703000000a00f0000a00f000000002a000090d0030000f70000000000000000000000300001000f010000000000000001"
         let result = try CommandRunner.run(["ccid", "descriptor", "--json", acr122u])
