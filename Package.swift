@@ -73,7 +73,8 @@ let package = Package(
         // The system layer: libudev enumeration and monitoring of readers and PEDs.
         .target(name: "Hotplug", dependencies: ["TrustedPathCore", "CUdev", "CCID", "POSIXSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         // The workflows layer: the backup-key quorum ceremony, over any share-card station.
-        .target(name: "Ceremony", dependencies: ["TrustedPathCore", "Quorum", "BackupKey", "PINPad", "TCOS", "CCIDReader"],
+        .target(name: "Ceremony", dependencies: ["TrustedPathCore", "Quorum", "BackupKey", "PINPad", "TCOS", "CCIDReader",
+                                                "PCSC"],
                 swiftSettings: strict),
         .target(name: "BackupKey", dependencies: [
             "TrustedPathCore", "Quorum", .product(name: "Crypto", package: "swift-crypto"),

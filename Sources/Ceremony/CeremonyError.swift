@@ -4,6 +4,8 @@ public struct CeremonyError: Error, Hashable, Sendable, CustomStringConvertible 
     public enum Code: String, Sendable, Hashable {
         case cancelled, timeout, wrongPIN, cardBlocked, lastTryRefused, cardPulled, readerGone
         case foreignCard, sameCardTwice, otherSetOnCard, tooFewCards, keyCheckFailed, cardFault
+        /// The reader offers no PIN entry on its keypad: no ceremony on it.
+        case noPINPad
     }
 
     public var code: Code

@@ -300,7 +300,7 @@ public struct QuorumCeremony: Sendable {
         case .wrongPIN, .cardBlocked, .lastTryRefused, .cardPulled, .foreignCard, .sameCardTwice, .otherSetOnCard,
              .cardFault, .timeout:
             return true
-        case .cancelled, .readerGone, .tooFewCards, .keyCheckFailed:
+        case .cancelled, .readerGone, .tooFewCards, .keyCheckFailed, .noPINPad:
             return false
         }
     }

@@ -49,7 +49,7 @@ public enum LibUSBDeviceSelector: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    func matches(_ info: USBDeviceInfo) -> Bool {
+    public func matches(_ info: USBDeviceInfo) -> Bool {
         switch self {
         case let .busAddress(bus, address):
             return info.busNumber == bus && info.deviceAddress == address

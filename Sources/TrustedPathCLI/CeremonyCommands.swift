@@ -4,6 +4,7 @@ import CCIDReader
 import Ceremony
 import Foundation
 import LibUSBLink
+import PCSC
 import Quorum
 import Simulator
 import TrustedPathCore
@@ -21,6 +22,9 @@ struct CeremonyCommand: AsyncParsableCommand {
 
     struct Options: ParsableArguments {
         @Option(help: "A real reader: VID:PID[:SERIAL] or BUS:ADDRESS.") var reader: String?
+        @Option(help: ArgumentHelp("A PIN-pad reader that pcscd holds, by its PC/SC name.",
+                                   discussion: "Prompts are shown and answered on this terminal; PINs are typed on the reader's keypad (PC/SC part 10). A --reader that pcscd holds is reached this way by itself."))
+        var pcsc: String?
         @Flag(help: "Use the simulated reader and cards.") var simulate = false
         @Option(help: "The ceremony journal (default: beside the simulated cards, or ~/.local/state/trustedpath/ceremony.json).")
         var journal: String?
@@ -156,7 +160,7 @@ struct CeremonyStation {
     }
 
     static func simulated(_ options: CeremonyCommand.Options) -> Bool {
-        options.simulate || (options.reader == nil && attachedReader() == nil)
+        options.simulate || (options.reader == nil && options.pcsc == nil && attachedReader() == nil)
     }
 
     /// The first attached reader as BUS:ADDRESS, if any (one libusb enumeration).
@@ -165,14 +169,27 @@ struct CeremonyStation {
     }
 
     static func open(_ options: CeremonyCommand.Options, plan: [Int], newPIN: String?) async throws -> CeremonyStation {
-        let attached = options.simulate || options.reader != nil ? nil : attachedReader()
-        let useSimulator = options.simulate || (options.reader == nil && attached == nil)
+        if options.simulate, options.reader != nil || options.pcsc != nil {
+            throw ValidationError("--simulate excludes --reader and --pcsc")
+        }
+        let attached = options.simulate || options.reader != nil || options.pcsc != nil ? nil : attachedReader()
+        let useSimulator = options.simulate || (options.reader == nil && options.pcsc == nil && attached == nil)
         let journal = JournalStore(path: journalPath(options, simulated: useSimulator))
         let say: @Sendable (String) -> Void = { print($0) }
+        if let name = options.pcsc {
+            return CeremonyStation(station: try await pcscStation(name, say: say), journal: journal, simulatedOperator: nil)
+        }
         if !useSimulator {
             let target = options.reader ?? attached ?? ""
             let link: LibUSBLink
-            do { link = try await LibUSBLink.open(target) } catch { throw CLIError("cannot open reader \(target): \(error)") }
+            do { link = try await LibUSBLink.open(target) } catch where error.code == .busy {
+                // pcscd holds the reader: run the ceremony through PC/SC on that same reader.
+                print("reader \(target) is held by pcscd; using PC/SC")
+                let name = try await pcscName(ofUSB: target)
+                return CeremonyStation(station: try await pcscStation(name, say: say), journal: journal, simulatedOperator: nil)
+            } catch {
+                throw CLIError("cannot open reader \(target): \(error)")
+            }
             print("reader: \(link.device.label)")
             return CeremonyStation(station: PINPadStation(reader: try CCIDReader(link: link), messages: say),
                                    journal: journal, simulatedOperator: nil)
@@ -192,5 +209,32 @@ struct CeremonyStation {
                                            plan: order, pin: options.pin, newPIN: newPIN)
         print("reader: simulated cyberJack e-com; simulated cards in \(cardsDirectory(options))")
         return CeremonyStation(station: person, journal: journal, simulatedOperator: person)
+    }
+
+    /// The PC/SC name of the USB reader `target` (pcsc-lite puts its serial in the name).
+    static func pcscName(ofUSB target: String) async throws -> String {
+        let selector = LibUSBDeviceSelector(parsing: target)
+        let serial = (try? LibUSBLink.enumerate())?.first { selector?.matches($0) == true }?.serialNumber
+        let readers: [String]
+        do { readers = try await PCSCContext().readers() } catch { throw CLIError("reader \(target) is busy, and PC/SC: \(error)") }
+        guard let name = PCSCReaderNames.reader(forUSBSerial: serial, among: readers) else {
+            throw CLIError("reader \(target) is held by pcscd, which lists "
+                + (readers.isEmpty ? "no reader" : readers.joined(separator: ", ")) + "; name the one to use with --pcsc NAME")
+        }
+        return name
+    }
+
+    /// The station on a PC/SC reader: prompts on this terminal, answered with Enter (OK) or
+    /// "c" (Cancel); end of input cancels.
+    static func pcscStation(_ name: String, say: @escaping @Sendable (String) -> Void) async throws -> PCSCStation {
+        let context: PCSCContext
+        do { context = try PCSCContext() } catch { throw CLIError("PC/SC: \(error) (is pcscd running?)") }
+        print("reader: \(name) (through pcscd)")
+        return try await PCSCStation.open(context: context, reader: name, hostConfirm: { _ in
+            // One line, prompt included: stdout is line-buffered on a terminal.
+            print("  [Enter] OK, [c Enter] Cancel")
+            guard let line = readLine() else { return .cancel }
+            return line.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("c") ? .cancel : .ok
+        }, messages: say)
     }
 }
