@@ -243,16 +243,19 @@ final class CardSession: Sendable {
             }
         }
         var target = options.reader
-        if target == nil && !options.simulate, let first = (try? LibUSBLink.enumerate())?.first {
+        let attached = options.simulate ? [] : (try? LibUSBLink.enumerate()) ?? []
+        if target == nil, let first = attached.first {
             target = "\(first.busNumber):\(first.deviceAddress)"
         }
-        if let name = options.pcsc { return try await openThroughPCSC(name, announce) }
+        if let name = options.pcsc { return try await openThroughPCSC(.named(name), announce) }
         if let target {
             let link: LibUSBLink
             do { link = try await LibUSBLink.open(target) } catch where error.code == .busy {
-                // pcscd holds the reader: reach it through PC/SC instead of failing.
+                // pcscd holds the reader: reach that same reader through PC/SC instead of
+                // failing. Its PC/SC name carries the USB serial number.
                 print("reader \(target) is held by pcscd; using PC/SC")
-                return try await openThroughPCSC(nil, announce)
+                let serial = attached.first { Self.selects(target, $0) }?.serialNumber
+                return try await openThroughPCSC(.usb(target, serial: serial), announce)
             } catch {
                 throw CLIError("cannot open reader \(target): \(error)")
             }
@@ -282,14 +285,41 @@ final class CardSession: Sendable {
         return CardSession(pad: pad, simulated: simulated, card: card, statePath: path)
     }
 
+    /// Which PC/SC reader: one named with --pcsc, or the USB reader pcscd holds.
+    enum PCSCTarget {
+        case named(String)
+        case usb(String, serial: String?)
+    }
+
+    /// Whether `info` is the device `target` (VID:PID[:SERIAL] or BUS:ADDRESS) names.
+    static func selects(_ target: String, _ info: USBDeviceInfo) -> Bool {
+        switch LibUSBDeviceSelector(parsing: target) {
+        case let .busAddress(bus, address)?: return info.busNumber == bus && info.deviceAddress == address
+        case let .vendorProduct(vendor, product, serial)?:
+            return info.vendorID == vendor && info.productID == product && (serial == nil || serial == info.serialNumber)
+        case nil: return false
+        }
+    }
+
     /// A reader pcscd holds: the card through SCardTransmit, the PIN through part 10.
-    private static func openThroughPCSC(_ name: String?, _ announce: @escaping @Sendable (PadMessage) -> Void) async throws -> CardSession {
+    private static func openThroughPCSC(_ target: PCSCTarget, _ announce: @escaping @Sendable (PadMessage) -> Void) async throws -> CardSession {
         do {
             let context = try PCSCContext()
             let readers = try await context.readers()
-            guard let reader = name ?? readers.first else { throw CLIError("pcscd lists no reader") }
-            guard readers.contains(reader) else {
-                throw CLIError("pcscd has no reader \"\(reader)\"; it has: \(readers.joined(separator: ", "))")
+            guard !readers.isEmpty else { throw CLIError("pcscd lists no reader") }
+            let reader: String
+            switch target {
+            case .named(let name):
+                guard readers.contains(name) else {
+                    throw CLIError("pcscd has no reader \"\(name)\"; it has: \(readers.joined(separator: ", "))")
+                }
+                reader = name
+            case let .usb(device, serial):
+                guard let found = PCSCReaderNames.reader(forUSBSerial: serial, among: readers) else {
+                    throw CLIError("reader \(device) is held by pcscd, which lists several readers: "
+                        + readers.joined(separator: ", ") + "; name the one to use with --pcsc NAME")
+                }
+                reader = found
             }
             let card = try await PCSCCard(context: context, reader: reader)
             print("reader: \(reader) (through pcscd)")

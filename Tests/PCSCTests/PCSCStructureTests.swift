@@ -101,6 +101,23 @@ struct PCSCStructureTests {
         #expect(PCSCContext.parseMultiString([0]) == [])
     }
 
+    /// A USB reader that pcscd holds is found by the serial in its PC/SC name, never by
+    /// being first in the list: the first reader may hold another card.
+    @Test func aUSBReaderIsFoundByItsSerialAmongPCSCReaders() {
+        let readers = ["Virtual PCD 00 00", "REINER SCT cyberJack e-com (0000471100) 00 00",
+                       "REINER SCT cyberJack e-com (0000471200) 00 00"]
+        #expect(PCSCReaderNames.reader(forUSBSerial: "0000471200", among: readers) == readers[2])
+        #expect(PCSCReaderNames.reader(forUSBSerial: "0000471100", among: readers) == readers[1])
+        // Unknown serial, or none, among several readers: the user has to name it.
+        #expect(PCSCReaderNames.reader(forUSBSerial: "0000999900", among: readers) == nil)
+        #expect(PCSCReaderNames.reader(forUSBSerial: nil, among: readers) == nil)
+        // A serial that is part of another one is no match.
+        #expect(PCSCReaderNames.reader(forUSBSerial: "471100", among: readers) == nil)
+        // The only reader is the one.
+        #expect(PCSCReaderNames.reader(forUSBSerial: nil, among: [readers[1]]) == readers[1])
+        #expect(PCSCReaderNames.reader(forUSBSerial: "x", among: []) == nil)
+    }
+
     @Test func vpcdFraming() {
         #expect(VPCDMessage.frame([0x00, 0xA4]) == [0x00, 0x02, 0x00, 0xA4])
         #expect(VPCDMessage(payload: [0x04]) == .atrRequest)
