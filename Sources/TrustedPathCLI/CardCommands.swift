@@ -174,6 +174,10 @@ struct CardConnectionOptions: ParsableArguments {
         if [reader != nil, simulate, pcsc != nil].filter({ $0 }).count > 1 {
             throw ValidationError("--reader, --pcsc and --simulate exclude each other")
         }
+        if let reader, LibUSBDeviceSelector(parsing: reader) == nil {
+            throw ValidationError("--reader \(reader): use VID:PID[:SERIAL] (0c4b:0400) or BUS:ADDRESS (1:5); "
+                + "a reader that pcscd holds is named with --pcsc NAME")
+        }
         if let keys, keys != "-", (try? CardKeys.parse(keys)) == nil {
             throw ValidationError("--keys: \(keys): use digits, ok, cancel, clear, timeout separated by commas")
         }

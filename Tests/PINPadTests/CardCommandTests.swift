@@ -78,4 +78,11 @@ import TestSupport
         let cancelled = try card(["write", "--slot", "share", "--from", file, "--keys", "cancel"])
         #expect(cancelled.status != 0 && cancelled.stderr.contains("nothing was done"))
     }
+
+    @Test func aMalformedReaderIsNamedBeforeAnythingIsOpened() throws {
+        let result = try CommandRunner.run(["card", "status", "--reader", "garbage"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--reader garbage: use VID:PID[:SERIAL] (0c4b:0400) or BUS:ADDRESS (1:5)"), "\(result.stderr)")
+        #expect(!result.stderr.contains("the device is gone"))
+    }
 }
