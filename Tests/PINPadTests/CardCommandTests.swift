@@ -1,4 +1,5 @@
 import Foundation
+import Simulator
 import Testing
 import TestSupport
 
@@ -84,5 +85,26 @@ import TestSupport
         #expect(result.status == 64)
         #expect(result.stderr.contains("--reader garbage: use VID:PID[:SERIAL] (0c4b:0400) or BUS:ADDRESS (1:5)"), "\(result.stderr)")
         #expect(!result.stderr.contains("the device is gone"))
+    }
+
+    /// A card of another application (a NetKey card) in the reader: status says it is not
+    /// ours, and write stops before asking for a PIN or writing anything.
+    @Test func aForeignCardIsNamedAndNeverWritten() throws {
+        try FileManager.default.createDirectory(atPath: (state as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        let foreign = SimulatedTCOSCard(profile: .netKeyReference(certificateWrapped: true)).exportState()
+        #expect(FileManager.default.createFile(atPath: state, contents: Data(foreign)))
+        let status = try card(["status"])
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("card: not a TrustedPath card"), "\(status.stdout)")
+
+        let file = state + "-share"
+        #expect(FileManager.default.createFile(atPath: file, contents: Data(repeating: 0x5A, count: 68)))
+        let write = try card(["write", "--slot", "share", "--from", file, "--keys", "ok,123456,ok"])
+        #expect(write.status != 0)
+        #expect(write.stderr.contains("this is not a TrustedPath card"), "\(write.stderr)")
+        #expect(write.stderr.contains("nothing was written to it"), "\(write.stderr)")
+        #expect(!write.stdout.contains("[pad] Enter PIN"), "a PIN was asked for on a foreign card")
+        #expect(FileManager.default.contents(atPath: state).map { [UInt8]($0) } == foreign)
     }
 }
