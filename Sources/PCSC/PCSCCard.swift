@@ -1,5 +1,11 @@
 import APDU
 import CPCSCLite
+import TrustedPathCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A connection to the card in one reader (SCardConnect). An actor whose methods all run on a
 /// Dispatch queue of its own: SCardTransmit and SCardControl block (a PIN-pad entry for up to
@@ -55,12 +61,31 @@ public actor PCSCCard: CardChannel {
         let rv = receiveBuffer.withUnsafeMutableBufferPointer { receive in
             SCardTransmit(handle, &sendPCI, bytes, DWORD(bytes.count), nil, receive.baseAddress, &length)
         }
+        // An answer may be a share or a key read from the card: it leaves the buffer with the
+        // caller and is not kept here for the next APDU to overwrite (only its bytes are wiped).
+        let received = min(Int(length), receiveBuffer.count)
+        defer { wipeReceiveBuffer(received) }
         try check(rv, "SCardTransmit(\"\(reader)\", \(bytes.count) byte(s))")
-        return Array(receiveBuffer.prefix(Int(length)))
+        return Array(receiveBuffer.prefix(received))
     }
 
+    private func wipeReceiveBuffer(_ count: Int) {
+        receiveBuffer.withUnsafeMutableBytes { raw in
+            guard let base = raw.baseAddress, count > 0 else { return }
+            explicit_bzero(base, min(count, raw.count))
+        }
+    }
+
+    /// Whether no answer is left in the receive buffer (for tests).
+    var receiveBufferIsClear: Bool { receiveBuffer.allSatisfy { $0 == 0 } }
+
+    /// The encoded command (a VERIFY's PIN) and the raw answer are wiped once used; the
+    /// ResponseAPDU's data is the caller's to wipe.
     public func transmit(_ command: CommandAPDU) throws(PCSCError) -> ResponseAPDU {
-        let answer = try transmit(command.encoded())
+        var encoded = command.encoded()
+        defer { SecretBytes.wipe(&encoded) }
+        var answer = try transmit(encoded)
+        defer { SecretBytes.wipe(&answer) }
         guard answer.count >= 2 else {
             throw PCSCError(.commDataLost, operation: "SCardTransmit(\"\(reader)\"): \(answer.count) byte(s) back, no status word")
         }

@@ -29,31 +29,9 @@ public struct PCSCPINPadTransport: PINPadTransport {
         do {
             switch operation {
             case .verify(let verify):
-                var structure = PINVerifyStructure(formatString: verify.bmFormatString, pinBlockString: verify.bmPINBlockString,
-                                                   pinLengthFormat: verify.bmPINLengthFormat,
-                                                   minPINLength: UInt8(verify.minimumPINSize), maxPINLength: UInt8(verify.maximumPINSize),
-                                                   apdu: verify.apdu)
-                structure.timeout = UInt8(clamping: timeoutSeconds)
-                structure.entryValidation = verify.bEntryValidationCondition
-                structure.numberOfMessages = verify.bNumberMessage
-                structure.language = verify.wLangId
-                structure.messageIndex = verify.bMsgIndex
-                answer = try await card.verifyPIN(structure, features: features)
+                answer = try await card.verifyPIN(Self.structure(verify, timeoutSeconds: timeoutSeconds), features: features)
             case .modify(let modify):
-                var structure = PINModifyStructure(formatString: modify.bmFormatString, pinBlockString: modify.bmPINBlockString,
-                                                   pinLengthFormat: modify.bmPINLengthFormat,
-                                                   insertionOffsetOld: modify.bInsertionOffsetOld,
-                                                   insertionOffsetNew: modify.bInsertionOffsetNew,
-                                                   minPINLength: UInt8(modify.minimumPINSize), maxPINLength: UInt8(modify.maximumPINSize),
-                                                   apdu: modify.apdu)
-                structure.timeout = UInt8(clamping: timeoutSeconds)
-                structure.confirmPIN = modify.bConfirmPIN
-                structure.entryValidation = modify.bEntryValidationCondition
-                structure.numberOfMessages = modify.bNumberMessage
-                structure.language = modify.wLangId
-                let indexes = modify.bMsgIndex + [0, 0, 0]
-                structure.messageIndexes = (indexes[0], indexes[1], indexes[2])
-                answer = try await card.modifyPIN(structure, features: features)
+                answer = try await card.modifyPIN(Self.structure(modify, timeoutSeconds: timeoutSeconds), features: features)
             case .other:
                 throw PINPadError(.unsupported, "only PIN verify and modify go through PC/SC part 10")
             }
@@ -63,6 +41,40 @@ public struct PCSCPINPadTransport: PINPadTransport {
             throw PINPadError(.reader, "PC/SC: \(error)")
         }
         return answer.data + [answer.statusWord.sw1, answer.statusWord.sw2]
+    }
+
+    /// The part 10 PIN_VERIFY_STRUCTURE for a CCID PIN verify: the same fields, which the
+    /// reader's driver (libccid) turns back into the very PC_to_RDR_Secure the direct USB path
+    /// sends.
+    public static func structure(_ verify: CCIDPINVerify, timeoutSeconds: Int) -> PINVerifyStructure {
+        var structure = PINVerifyStructure(formatString: verify.bmFormatString, pinBlockString: verify.bmPINBlockString,
+                                           pinLengthFormat: verify.bmPINLengthFormat,
+                                           minPINLength: UInt8(verify.minimumPINSize), maxPINLength: UInt8(verify.maximumPINSize),
+                                           apdu: verify.apdu)
+        structure.timeout = UInt8(clamping: timeoutSeconds)
+        structure.entryValidation = verify.bEntryValidationCondition
+        structure.numberOfMessages = verify.bNumberMessage
+        structure.language = verify.wLangId
+        structure.messageIndex = verify.bMsgIndex
+        return structure
+    }
+
+    /// The part 10 PIN_MODIFY_STRUCTURE for a CCID PIN modify (see the verify one).
+    public static func structure(_ modify: CCIDPINModify, timeoutSeconds: Int) -> PINModifyStructure {
+        var structure = PINModifyStructure(formatString: modify.bmFormatString, pinBlockString: modify.bmPINBlockString,
+                                           pinLengthFormat: modify.bmPINLengthFormat,
+                                           insertionOffsetOld: modify.bInsertionOffsetOld,
+                                           insertionOffsetNew: modify.bInsertionOffsetNew,
+                                           minPINLength: UInt8(modify.minimumPINSize), maxPINLength: UInt8(modify.maximumPINSize),
+                                           apdu: modify.apdu)
+        structure.timeout = UInt8(clamping: timeoutSeconds)
+        structure.confirmPIN = modify.bConfirmPIN
+        structure.entryValidation = modify.bEntryValidationCondition
+        structure.numberOfMessages = modify.bNumberMessage
+        structure.language = modify.wLangId
+        let indexes = modify.bMsgIndex + [0, 0, 0]
+        structure.messageIndexes = (indexes[0], indexes[1], indexes[2])
+        return structure
     }
 
     public func escape(_ data: [UInt8], timeoutSeconds: Int) async throws(PINPadError) -> [UInt8] {

@@ -72,7 +72,8 @@ extension PINPadReader {
     }
 
     /// PIN entry on the pad, and the outcomes a reader reports itself: bError F0/EF (CCID),
-    /// or SW 6400/6401 that some readers and PC/SC drivers put in the answer instead.
+    /// or SW 6400/6401 that some readers and PC/SC drivers put in the answer instead (libccid
+    /// does, behind pcscd), and 6402, PC/SC part 10's "new PIN and confirmation differ".
     private func secure(_ operation: CCIDPINOperation, entries: Int) async throws(PINPadError) -> ResponseAPDU {
         let seconds = Int(options.entryTimeoutSeconds == 0 ? 30 : options.entryTimeoutSeconds)
         let bytes = try await transport.secure(operation, timeoutSeconds: seconds, entries: entries, options: options)
@@ -83,6 +84,7 @@ extension PINPadReader {
         switch answer.statusWord.rawValue {
         case 0x6400: throw PINPadError(.timeout, timeoutSeconds: seconds, "SW 6400")
         case 0x6401: throw PINPadError(.cancelled, "SW 6401")
+        case 0x6402: throw PINPadError(.confirmationMismatch, "SW 6402")
         default: return answer
         }
     }

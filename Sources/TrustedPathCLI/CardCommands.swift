@@ -44,10 +44,7 @@ struct CardCommand: AsyncParsableCommand {
                 }
                 for entry in status.slots where slot == nil || entry.slot.kind == slot?.slot.kind {
                     print(Self.line(entry))
-                    if entry.defaultPINSet && entry.pin != .blocked {
-                        print("  warning: this card still has the default PIN 123456: change it with "
-                            + "trustedpath card change-pin --slot \(CardSlotName(entry.slot).rawValue)")
-                    }
+                    if entry.defaultPINSet && entry.pin != .blocked { print("  " + CardSession.defaultPINWarning(entry.slot)) }
                 }
             }
         }
@@ -78,6 +75,7 @@ struct CardCommand: AsyncParsableCommand {
                 try await session.pad.verifyOnPad(slot: slot.slot, allowLastTry: allowLastTry)
                 await session.show()
                 print("PIN verified: \(slot.slot.name)")
+                await session.warnIfDefaultPIN(slot.slot)
             }
         }
     }
@@ -124,6 +122,7 @@ struct CardCommand: AsyncParsableCommand {
                         + Hex.lower(record.setIdentifier) + ", key check value " + Hex.lower(record.keyCheckValue))
                 }
                 if raw { print(data.withBytes { Hex.lower($0) }) }
+                await session.warnIfDefaultPIN(slot.slot)
             }
         }
     }
@@ -147,6 +146,7 @@ struct CardCommand: AsyncParsableCommand {
                 try await session.pad.card().writeSlot(slot.slot, content: kind, data: data)
                 await session.show()
                 print("\(slot.slot.name): wrote \(kind.userText), \(data.count) bytes")
+                await session.warnIfDefaultPIN(slot.slot)
             }
         }
     }
@@ -173,6 +173,10 @@ struct CardConnectionOptions: ParsableArguments {
     func validate() throws {
         if [reader != nil, simulate, pcsc != nil].filter({ $0 }).count > 1 {
             throw ValidationError("--reader, --pcsc and --simulate exclude each other")
+        }
+        if let reader, LibUSBDeviceSelector(parsing: reader) == nil {
+            throw ValidationError("--reader \(reader): use VID:PID[:SERIAL] (0c4b:0400) or BUS:ADDRESS (1:5); "
+                + "a reader that pcscd holds is named with --pcsc NAME")
         }
         if let keys, keys != "-", (try? CardKeys.parse(keys)) == nil {
             throw ValidationError("--keys: \(keys): use digits, ok, cancel, clear, timeout separated by commas")
@@ -362,6 +366,18 @@ final class CardSession: Sendable {
                                              attributes: [.posixPermissions: 0o600]) else {
             throw CLIError("cannot save the simulated card state to \(statePath)")
         }
+    }
+
+    static func defaultPINWarning(_ slot: TCOSSlot) -> String {
+        "warning: this card still has the default PIN 123456: change it with "
+            + "trustedpath card change-pin --slot \(CardSlotName(slot).rawValue)"
+    }
+
+    /// After a PIN was accepted: the default PIN 123456 protects nothing, so every command
+    /// that used it says so, not only `status`. Asks the slot header only (no PIN try).
+    func warnIfDefaultPIN(_ slot: TCOSSlot) async {
+        guard let status = try? await pad.status(), status.slot(slot.kind)?.defaultPINSet == true else { return }
+        print(Self.defaultPINWarning(slot))
     }
 
     /// OK on the pad, or a clear stop.

@@ -30,6 +30,10 @@ struct SimulateVPCDCommand: AsyncParsableCommand {
     @Option(help: "Where vpcd listens.") var host = "127.0.0.1"
     @Option(help: "vpcd's port (35963: first reader).") var port: UInt16 = VPCDBridge.defaultPort
 
+    func validate() throws {
+        if let reason = VPCDBridge.unresolvable(host: host) { throw ValidationError("--host: \(reason)") }
+    }
+
     func run() async throws {
         let bridge = VPCDBridge(card: SimulatedCards.vpcdCard(), host: host, port: port)
         // write(2) unbuffered: a print would sit in stdio's buffer until exit, and Ctrl-C

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Dispatch
 
 /// Serves one `VirtualCard` to pcscd's vpcd driver. vpcd listens (TCP 35963 for its first
@@ -28,6 +33,29 @@ public final class VPCDBridge: Sendable {
     }
 
     public var statistics: Statistics { stats.withLock { $0 } }
+
+    /// Why `host` can never be reached, or nil. A malformed address or a name that resolves
+    /// to nothing is a typo, not a pcscd that is not up yet: `run()` would retry it for ever,
+    /// so callers check first. Something shaped like an address (digits and dots, or a colon)
+    /// is parsed as one, without asking DNS; a name counts only when the resolver answers that
+    /// it does not exist (EAI_NONAME), as a resolver that is down may recover.
+    public static func unresolvable(host: String) -> String? {
+        let numeric = host.contains(":") || (!host.isEmpty && host.allSatisfy { $0 == "." || ("0"..."9").contains($0) })
+        var hints = addrinfo()
+        #if canImport(Glibc)
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        #else
+        hints.ai_socktype = SOCK_STREAM
+        #endif
+        if numeric { hints.ai_flags = AI_NUMERICHOST }
+        var list: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, nil, &hints, &list)
+        if let list { freeaddrinfo(list) }
+        if status == 0 { return nil }
+        if numeric { return "\(host) is not a valid IPv4 or IPv6 address" }
+        guard status == EAI_NONAME else { return nil }
+        return "\(host) is neither an IP address nor a host name that resolves (\(String(cString: gai_strerror(status))))"
+    }
 
     /// Connects and serves until the task is cancelled; reconnects when pcscd is not up yet or
     /// drops the connection, waiting 50 ms, doubling to at most 2 s, between attempts.

@@ -1,5 +1,5 @@
 import APDU
-import PCSC
+@testable import PCSC
 import Testing
 import VPCDBridge
 
@@ -31,6 +31,22 @@ extension PCSCTierTests {
             let channel: any CardChannel = card
             let unknown = try await channel.transmit(CommandAPDU(cla: 0, ins: 0xCA, p1: 0, p2: 0, ne: 1))
             #expect(unknown.statusWord == .instructionNotSupported)
+            try await card.disconnect()
+        }
+    }
+
+    /// A card's answer may be a secret (a share read from a slot): once handed over it is
+    /// not left in the connection's receive buffer.
+    @Test func noAnswerStaysInTheReceiveBuffer() async throws {
+        try await PCSCTier.withCard { _, _ in
+            let card = try await PCSCCard(context: PCSCContext(), reader: PCSCTier.reader)
+            let selectEF = try CommandAPDU(cla: 0, ins: 0xA4, p1: 0x02, p2: 0x0C, data: [0x2F, 0x02])
+            #expect(try await card.transmit(selectEF).statusWord == .success)
+            let read = try await card.transmit(CommandAPDU(cla: 0, ins: 0xB0, p1: 0, p2: 0x10, ne: 16))
+            #expect(read.data == Array(MinimalCard.efContent[16..<32]))
+            #expect(await card.receiveBufferIsClear)
+            #expect(try await card.transmit([0x00, 0xB0, 0x00, 0x00, 0x04]).count == 6)
+            #expect(await card.receiveBufferIsClear)
             try await card.disconnect()
         }
     }

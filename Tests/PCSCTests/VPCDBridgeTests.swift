@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import TestSupport
 import VPCDBridge
 
 /// The bridge without pcscd: retry and stop behaviour.
@@ -15,6 +17,19 @@ struct VPCDBridgeTests {
         await task.value
         #expect(clock.now - start < .milliseconds(500))
         #expect(bridge.statistics.connections == 0)
+    }
+
+    /// A malformed address is a typo, named at once instead of retried for ever; it is told
+    /// without DNS, so this holds in the PC/SC tier's network namespace too.
+    @Test func anUnresolvableHostIsNamed() throws {
+        #expect(VPCDBridge.unresolvable(host: "127.0.0.1") == nil)
+        #expect(VPCDBridge.unresolvable(host: "::1") == nil)
+        #expect(VPCDBridge.unresolvable(host: "localhost") == nil)
+        #expect(VPCDBridge.unresolvable(host: "999.1.1.1") == "999.1.1.1 is not a valid IPv4 or IPv6 address")
+        #expect(VPCDBridge.unresolvable(host: "::g") == "::g is not a valid IPv4 or IPv6 address")
+        let result = try CommandRunner.run(["simulate", "vpcd", "--host", "999.1.1.1"], timeout: .seconds(10))
+        #expect(result.status == 64 && !result.timedOut)
+        #expect(result.stderr.contains("--host: 999.1.1.1 is not a valid IPv4 or IPv6 address"), "\(result.stderr)")
     }
 
     @Test func minimalCardAnswers() async {

@@ -1,4 +1,5 @@
 import Foundation
+import Simulator
 import Testing
 import TestSupport
 
@@ -21,7 +22,9 @@ import TestSupport
         #expect(right.status == 0)
         #expect(right.lines.contains("[pad] Enter PIN"))
         #expect(right.lines.contains("[display] Enter PIN | ******"))
-        #expect(!right.stdout.contains("123456"))
+        // A PIN that is still 123456 protects nothing: verify says so too, not only status.
+        #expect(right.lines.last == "warning: this card still has the default PIN 123456: change it with trustedpath card change-pin --slot share")
+        #expect(!right.stdout.replacingOccurrences(of: "default PIN 123456", with: "").contains("123456"))
 
         for expected in ["2 tries left", "only 1 try left"] {
             let wrong = try card(["verify", "--slot", "activation", "--keys", "111111,ok"])
@@ -53,7 +56,9 @@ import TestSupport
         #expect(change.status == 0)
         let status = try card(["status", "--slot", "share"])
         #expect(status.stdout.contains("PIN changed") && !status.stdout.contains("warning"))
-        #expect(try card(["verify", "--slot", "share", "--keys", "24681357,ok"]).status == 0)
+        let changed = try card(["verify", "--slot", "share", "--keys", "24681357,ok"])
+        #expect(changed.status == 0)
+        #expect(!changed.stdout.contains("warning"))
     }
 
     @Test func writeAndReadNeverPrintAShare() throws {
@@ -65,6 +70,7 @@ import TestSupport
         let write = try card(["write", "--slot", "share", "--from", file, "--keys", "ok,123456,ok"])
         #expect(write.status == 0, "\(write.stderr)")
         #expect(write.lines.contains("[display] Write New Key | press OK/Cancel"))
+        #expect(write.lines.contains("warning: this card still has the default PIN 123456: change it with trustedpath card change-pin --slot share"))
         let read = try card(["read", "--slot", "share", "--keys", "ok,123456,ok"])
         #expect(read.status == 0)
         #expect(read.stdout.contains("backup key share slot: a backup key share, 68 bytes"))
@@ -72,5 +78,33 @@ import TestSupport
         #expect(try card(["read", "--slot", "share", "--raw"]).status != 0)
         let cancelled = try card(["write", "--slot", "share", "--from", file, "--keys", "cancel"])
         #expect(cancelled.status != 0 && cancelled.stderr.contains("nothing was done"))
+    }
+
+    @Test func aMalformedReaderIsNamedBeforeAnythingIsOpened() throws {
+        let result = try CommandRunner.run(["card", "status", "--reader", "garbage"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--reader garbage: use VID:PID[:SERIAL] (0c4b:0400) or BUS:ADDRESS (1:5)"), "\(result.stderr)")
+        #expect(!result.stderr.contains("the device is gone"))
+    }
+
+    /// A card of another application (a NetKey card) in the reader: status says it is not
+    /// ours, and write stops before asking for a PIN or writing anything.
+    @Test func aForeignCardIsNamedAndNeverWritten() throws {
+        try FileManager.default.createDirectory(atPath: (state as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        let foreign = SimulatedTCOSCard(profile: .netKeyReference(certificateWrapped: true)).exportState()
+        #expect(FileManager.default.createFile(atPath: state, contents: Data(foreign)))
+        let status = try card(["status"])
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("card: not a TrustedPath card"), "\(status.stdout)")
+
+        let file = state + "-share"
+        #expect(FileManager.default.createFile(atPath: file, contents: Data(repeating: 0x5A, count: 68)))
+        let write = try card(["write", "--slot", "share", "--from", file, "--keys", "ok,123456,ok"])
+        #expect(write.status != 0)
+        #expect(write.stderr.contains("this is not a TrustedPath card"), "\(write.stderr)")
+        #expect(write.stderr.contains("nothing was written to it"), "\(write.stderr)")
+        #expect(!write.stdout.contains("[pad] Enter PIN"), "a PIN was asked for on a foreign card")
+        #expect(FileManager.default.contents(atPath: state).map { [UInt8]($0) } == foreign)
     }
 }

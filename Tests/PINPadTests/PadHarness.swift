@@ -17,7 +17,7 @@ struct PadHarness {
     let messages = MessageLog()
 
     init(profile: ReaderProfile = .cyberJackEcom, card: SimulatedTCOSCard = SimulatedTCOSCard(profile: .trustedPath),
-         redact: Bool = true) async throws {
+         redact: Bool = true, options: PINPadOptions = PINPadOptions()) async throws {
         simulated = SimulatedCCIDReader(profile: profile)
         self.card = card
         await simulated.insert(card: card)
@@ -25,7 +25,7 @@ struct PadHarness {
             : Redactor.none
         let link = RecordingLink(wrapping: simulated, sink: sink, redactor: redactor)
         let log = messages
-        pad = try PINPadReader(reader: try CCIDReader(link: link), messages: { log.append($0) })
+        pad = try PINPadReader(reader: try CCIDReader(link: link), options: options, messages: { log.append($0) })
     }
 
     /// The retry counter as the card itself holds it, asked straight (not through the host).

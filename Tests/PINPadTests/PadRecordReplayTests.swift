@@ -6,20 +6,27 @@ import Testing
 import Transcript
 import USBLink
 
-/// Each pad flow recorded as a usbmon capture against the simulated cyberJack, then replayed
-/// strictly through a fresh PINPadReader stack with the same outcome: the recordings are
-/// fixtures as good as captures of the real reader.
+/// Each pad flow, PIN verify and PIN change, recorded as a usbmon capture against the
+/// simulated cyberJack, then replayed strictly through a fresh PINPadReader stack with the
+/// same outcome: the recordings are fixtures as good as captures of the real reader.
 @Suite struct PadRecordReplayTests {
     enum Flow: String, CaseIterable, Sendable {
         case right, wrong, timeout, cancel, blocked
+    }
 
-        var keys: String {
-            switch self {
-            case .right: "123456,ok"
-            case .wrong: "654321,ok"
-            case .timeout: "1,timeout"
-            case .cancel: "cancel"
-            case .blocked: "123456,ok"
+    enum Operation: String, CaseIterable, Sendable {
+        case verify, modify
+
+        /// What the person types: for a change, the current PIN then the new one twice.
+        func keys(_ flow: Flow) -> String {
+            switch (self, flow) {
+            case (.verify, .right), (.verify, .blocked): "123456,ok"
+            case (.verify, .wrong): "654321,ok"
+            case (.modify, .right), (.modify, .blocked): "123456,ok,11223344,ok,11223344,ok"
+            case (.modify, .wrong): "654321,ok,11223344,ok,11223344,ok"
+            case (_, .timeout): "1,timeout"
+            case (.verify, .cancel): "cancel"
+            case (.modify, .cancel): "123456,ok,1122,cancel"
             }
         }
     }
@@ -29,10 +36,13 @@ import USBLink
         var triesLeft: Int?
     }
 
-    private func run(over link: any USBLink) async throws -> Outcome {
+    private func run(_ operation: Operation = .verify, over link: any USBLink) async throws -> Outcome {
         let pad = try PINPadReader(reader: try CCIDReader(link: link))
         do {
-            try await pad.verifyOnPad(slot: .backupKeyShare)
+            switch operation {
+            case .verify: try await pad.verifyOnPad(slot: .backupKeyShare)
+            case .modify: try await pad.changePINOnPad(slot: .backupKeyShare)
+            }
             return Outcome()
         } catch {
             return Outcome(code: error.code, triesLeft: error.triesLeft)
@@ -44,8 +54,8 @@ import USBLink
         .cancel: Outcome(code: .cancelled), .blocked: Outcome(code: .pinBlocked, triesLeft: 0),
     ]
 
-    @Test(arguments: Flow.allCases)
-    func aRecordedPadFlowReplaysWithTheSameOutcome(_ flow: Flow) async throws {
+    @Test(arguments: Operation.allCases, Flow.allCases)
+    func aRecordedPadFlowReplaysWithTheSameOutcome(_ operation: Operation, _ flow: Flow) async throws {
         let card = SimulatedTCOSCard(profile: .trustedPath)
         if flow == .blocked {
             _ = card.process([0x00, 0xA4, 0x08, 0x0C, 0x02, 0x4B, 0x53])
@@ -54,17 +64,30 @@ import USBLink
         }
         let simulated = SimulatedCCIDReader(profile: .cyberJackEcom)
         await simulated.insert(card: card)
-        await simulated.press(Keys.parse(flow.keys))
+        await simulated.press(Keys.parse(operation.keys(flow)))
         let redaction = { CCIDSecretRedactor(for: simulated.device, secretFiles: [TCOSSlot.backupKeyShare.payloadEF]).redactor }
         let sink = MemoryCaptureSink()
-        let recorded = try await run(over: RecordingLink(wrapping: simulated, sink: sink, redactor: redaction()))
+        let recorded = try await run(operation, over: RecordingLink(wrapping: simulated, sink: sink, redactor: redaction()))
         #expect(recorded == Self.expected[flow])
+        if operation == .modify {
+            // The card's own state says whether the PIN changed: only the right flow leaves
+            // the new PIN in place; the others leave the counter where the flow put it.
+            _ = card.process([0x00, 0xA4, 0x08, 0x0C, 0x02, 0x4B, 0x53])
+            let newPIN = card.process([0x00, 0x20, 0x00, 0x81, 0x08] + Array("11223344".utf8))
+            let counter: [UInt8] = switch flow {
+            case .right: [0x90, 0x00]
+            case .wrong: [0x63, 0xC1]           // one try spent by the flow, one by the probe
+            case .timeout, .cancel: [0x63, 0xC2]
+            case .blocked: [0x69, 0x83]
+            }
+            #expect(newPIN == counter, "\(flow): \(newPIN)")
+        }
 
         let file = UsbmonCaptureWriter().capture(sink.packets)
         let packets = try CaptureReader.readAll(file)
         let replay = ReplayLink(packets: packets.map(\.packet), frames: packets.map(\.frame), device: simulated.device,
                                 redactor: redaction())
-        #expect(try await run(over: replay) == recorded)
+        #expect(try await run(operation, over: replay) == recorded)
         try await replay.expectFinished()
     }
 

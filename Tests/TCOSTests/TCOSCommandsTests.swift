@@ -115,6 +115,22 @@ import Testing
         do { try await netKey.updateRecord(1, data: [1]); Issue.record("no error") } catch { #expect(error.code == .securityStatusNotSatisfied) }
     }
 
+    /// UPDATE RECORD on a record EF the card lets anyone write (a card state with one added:
+    /// no profile has such a file), then READ RECORD sees the new record and only it.
+    @Test func updateRecordReplacesOneRecord() async throws {
+        let base = String(decoding: SimulatedTCOSCard(profile: .openscReference).exportState(), as: UTF8.self)
+        let card = try SimulatedTCOSCard(importing: Array((base + "EF 3F00/5050 R A A 0102,0304,0506\n").utf8))
+        let harness = CardHarness(card: card)
+        let commands = harness.commands
+        try await commands.select(path: [0x3F00, 0x5050], returnFCP: false)
+        try await commands.updateRecord(2, data: [0xAA, 0xBB, 0xCC])
+        #expect(harness.sent.last == [0x00, 0xDC, 0x02, 0x04, 0x03, 0xAA, 0xBB, 0xCC])
+        #expect(try await commands.readAllRecords() == [[0x01, 0x02], [0xAA, 0xBB, 0xCC], [0x05, 0x06]])
+        do { try await commands.updateRecord(4, data: [1]); Issue.record("no error") } catch {
+            #expect(error.statusWord?.rawValue == 0x6A83, "\(error)")
+        }
+    }
+
     @Test func verifyRightWrongAndBlocked() async throws {
         let harness = CardHarness()
         let commands = harness.commands
