@@ -258,8 +258,7 @@ final class CardSession: Sendable {
                 // pcscd holds the reader: reach that same reader through PC/SC instead of
                 // failing. Its PC/SC name carries the USB serial number.
                 print("reader \(target) is held by pcscd; using PC/SC")
-                let serial = attached.first { Self.selects(target, $0) }?.serialNumber
-                return try await openThroughPCSC(.usb(target, serial: serial), announce)
+                return try await openThroughPCSC(.heldUSBReader(target, attached: attached), announce)
             } catch {
                 throw CLIError("cannot open reader \(target): \(error)")
             }
@@ -289,42 +288,11 @@ final class CardSession: Sendable {
         return CardSession(pad: pad, simulated: simulated, card: card, statePath: path)
     }
 
-    /// Which PC/SC reader: one named with --pcsc, or the USB reader pcscd holds.
-    enum PCSCTarget {
-        case named(String)
-        case usb(String, serial: String?)
-    }
-
-    /// Whether `info` is the device `target` (VID:PID[:SERIAL] or BUS:ADDRESS) names.
-    static func selects(_ target: String, _ info: USBDeviceInfo) -> Bool {
-        switch LibUSBDeviceSelector(parsing: target) {
-        case let .busAddress(bus, address)?: return info.busNumber == bus && info.deviceAddress == address
-        case let .vendorProduct(vendor, product, serial)?:
-            return info.vendorID == vendor && info.productID == product && (serial == nil || serial == info.serialNumber)
-        case nil: return false
-        }
-    }
-
     /// A reader pcscd holds: the card through SCardTransmit, the PIN through part 10.
-    private static func openThroughPCSC(_ target: PCSCTarget, _ announce: @escaping @Sendable (PadMessage) -> Void) async throws -> CardSession {
+    private static func openThroughPCSC(_ target: PCSCReaderChoice, _ announce: @escaping @Sendable (PadMessage) -> Void) async throws -> CardSession {
         do {
             let context = try PCSCContext()
-            let readers = try await context.readers()
-            guard !readers.isEmpty else { throw CLIError("pcscd lists no reader") }
-            let reader: String
-            switch target {
-            case .named(let name):
-                guard readers.contains(name) else {
-                    throw CLIError("pcscd has no reader \"\(name)\"; it has: \(readers.joined(separator: ", "))")
-                }
-                reader = name
-            case let .usb(device, serial):
-                guard let found = PCSCReaderNames.reader(forUSBSerial: serial, among: readers) else {
-                    throw CLIError("reader \(device) is held by pcscd, which lists several readers: "
-                        + readers.joined(separator: ", ") + "; name the one to use with --pcsc NAME")
-                }
-                reader = found
-            }
+            let reader = try target.resolve(among: try await context.readers())
             let card = try await PCSCCard(context: context, reader: reader)
             print("reader: \(reader) (through pcscd)")
             let transport = try await PCSCPINPadTransport(card: card)

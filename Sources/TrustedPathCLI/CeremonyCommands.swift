@@ -211,17 +211,11 @@ struct CeremonyStation {
         return CeremonyStation(station: person, journal: journal, simulatedOperator: person)
     }
 
-    /// The PC/SC name of the USB reader `target` (pcsc-lite puts its serial in the name).
+    /// The PC/SC name of the USB reader `target`, which pcscd holds.
     static func pcscName(ofUSB target: String) async throws -> String {
-        let selector = LibUSBDeviceSelector(parsing: target)
-        let serial = (try? LibUSBLink.enumerate())?.first { selector?.matches($0) == true }?.serialNumber
         let readers: [String]
         do { readers = try await PCSCContext().readers() } catch { throw CLIError("reader \(target) is busy, and PC/SC: \(error)") }
-        guard let name = PCSCReaderNames.reader(forUSBSerial: serial, among: readers) else {
-            throw CLIError("reader \(target) is held by pcscd, which lists "
-                + (readers.isEmpty ? "no reader" : readers.joined(separator: ", ")) + "; name the one to use with --pcsc NAME")
-        }
-        return name
+        return try PCSCReaderChoice.heldUSBReader(target, attached: (try? LibUSBLink.enumerate()) ?? []).resolve(among: readers)
     }
 
     /// The station on a PC/SC reader: prompts on this terminal, answered with Enter (OK) or
