@@ -99,15 +99,14 @@ struct CardCommand: AsyncParsableCommand {
 
     struct Read: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Read a slot after \"Read New Key\" (OK on the pad) and its PIN: kind and length; a share's bytes are never printed.")
+            abstract: "Read a slot after \"Read New Key\" (OK on the pad) and its PIN: kind and length; its bytes are never printed.",
+            discussion: """
+                Neither a share nor the PKCS#11 activation credential leaves the card through this \
+                command: both are secrets, and the credential is not to be copied to another card.
+                """)
         @Option(help: "share or activation.") var slot: CardSlotName
-        @Flag(help: "Print the activation slot's bytes in hex (refused for the share slot).") var raw = false
         @Flag(help: "Spend the last PIN try (a wrong PIN then blocks the slot).") var allowLastTry = false
         @OptionGroup var connection: CardConnectionOptions
-
-        func validate() throws {
-            if raw && slot == .share { throw ValidationError("--raw is refused for the share slot: a share's bytes are never printed") }
-        }
 
         func run() async throws {
             try await CardSession.with(connection) { session in
@@ -121,7 +120,6 @@ struct CardCommand: AsyncParsableCommand {
                     print("  share \(record.x) of \(record.shareCount) (any \(record.threshold) restore), set "
                         + Hex.lower(record.setIdentifier) + ", key check value " + Hex.lower(record.keyCheckValue))
                 }
-                if raw { print(data.withBytes { Hex.lower($0) }) }
                 await session.warnIfDefaultPIN(slot.slot)
             }
         }
