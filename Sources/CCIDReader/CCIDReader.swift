@@ -29,7 +29,8 @@ public actor CCIDReader {
     var slotReadTimeouts: [Duration]
     /// GET_DATA_RATES, asked at most once: nil until asked, then `.some(nil)` for no list.
     var dataRateTable: [UInt32]?? = nil
-    private var commandBuffer: [UInt8] = []
+    /// The XfrBlock being sent; zeroed once sent (`wipeCommandBuffer`).
+    private(set) var commandBuffer: [UInt8] = []
     private var pipeBusy = false
     private var pipeWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -86,13 +87,17 @@ public actor CCIDReader {
         var busyRound = 0
         while true {
             let seq = nextSequence()
-            let frame = encodeCommand(payload, slot: slot, sequence: seq)
+            var failure: USBError?
             do {
-                try await link.bulkOut(frame, endpoint: link.device.bulkOutEndpoint,
-                                       deadline: .after(options.writeTimeout))
+                try await link.bulkOut(encodeCommand(payload, slot: slot, sequence: seq),
+                                       endpoint: link.device.bulkOutEndpoint, deadline: .after(options.writeTimeout))
             } catch {
+                failure = error
+            }
+            wipeCommandBuffer()
+            if let failure {
                 noteFailure()
-                throw .link(error, payload.name)
+                throw .link(failure, payload.name)
             }
             switch try await awaitAnswer(to: payload, slot: slot, sequence: seq, readTimeout: readTimeout) {
             case .answer(let message):
@@ -125,6 +130,13 @@ public actor CCIDReader {
         commandBuffer.append(UInt8(truncatingIfNeeded: level >> 8))
         commandBuffer.append(contentsOf: data)
         return commandBuffer
+    }
+
+    /// An XfrBlock's APDU may carry a share being written: its bytes must not stay in the
+    /// reused buffer until a longer command happens to overwrite them. Zeroed in place: the
+    /// frame handed to the link was a temporary, so the buffer is not shared by then.
+    private func wipeCommandBuffer() {
+        commandBuffer.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
     }
 
     func nextSequence() -> UInt8 {

@@ -144,3 +144,24 @@ import USBLink
         #expect(mute?.slotError == .iccMute)
     }
 }
+
+/// What an XfrBlock carried (an APDU writing a share) does not stay in the reader's reused
+/// command buffer once sent, whether the transfer succeeded or failed.
+@Suite struct CommandBufferWipeTests {
+    static let secretAPDU: [UInt8] = [0x00, 0xD6, 0x00, 0x00, 0x04, 0xC0, 0xFF, 0xEE, 0x11]
+
+    @Test func aSentAPDUIsZeroedInTheReader() async throws {
+        let link = ScriptedLink([.out(xfrBlock(seq: 0, Self.secretAPDU)), .reply(dataBlock(seq: 0, [0x90, 0x00]))])
+        let reader = try makeReader(link)
+        _ = try await reader.xfrBlock(Self.secretAPDU)
+        let left = await reader.commandBuffer
+        #expect(!left.isEmpty && left.allSatisfy { $0 == 0 }, "\(hex(left))")
+    }
+
+    @Test func aFailedTransferLeavesNothingEither() async throws {
+        let link = ScriptedLink([.out(xfrBlock(seq: 0, [0x00]))])   // a different command: the OUT fails
+        let reader = try makeReader(link)
+        await #expect(throws: CCIDReaderError.self) { _ = try await reader.xfrBlock(Self.secretAPDU) }
+        #expect(await reader.commandBuffer.allSatisfy { $0 == 0 })
+    }
+}
