@@ -5,8 +5,8 @@ import TrustedPathCore
 @testable import Quorum
 
 /// Our shares against an implementation that is not ours: the Lagrange interpolation of
-/// SLIP-39's reference code (PyPI shamir-mnemonic 0.3.0, GF(256) with 0x11B, log tables),
-/// which scripts/bootstrap installs in .venv-tools.
+/// SLIP-39's reference code (shamir-mnemonic 0.3.0 from PyPI, GF(256) with 0x11B, log tables),
+/// which scripts/bootstrap installs in .venv-tools from the wheel kept in Fixtures/tools.
 ///
 /// A missing tool fails these tests rather than skipping them: `make test` bootstraps first,
 /// so a missing venv means the cross-check would silently not happen.
@@ -16,7 +16,7 @@ import TrustedPathCore
     /// Runs `script` under the venv's Python with `input` on standard input; its output lines.
     static func runPython(_ script: String, input: String) throws -> [String]? {
         guard FileManager.default.isExecutableFile(atPath: python.path) else {
-            Issue.record("\(python.path) is missing: run scripts/bootstrap (it installs shamir-mnemonic from PyPI)")
+            Issue.record("\(python.path) is missing: run scripts/bootstrap (it installs shamir-mnemonic from Fixtures/tools)")
             return nil
         }
         let process = Process()
