@@ -22,9 +22,8 @@ public actor PCSCStation: ShareCardStation {
     /// The connection to the card in the reader; a new card gets a new one.
     private var connected: PCSCCard?
 
-    public init(context: PCSCContext, reader: String, options: PINPadOptions = PINPadOptions(),
-                cardWait: Duration = .seconds(30), hostConfirm: @escaping HostConfirm,
-                messages: @escaping @Sendable (String) -> Void) {
+    private init(context: PCSCContext, reader: String, options: PINPadOptions, cardWait: Duration,
+                 hostConfirm: @escaping HostConfirm, messages: @escaping @Sendable (String) -> Void) {
         self.context = context
         self.reader = reader
         self.options = options
@@ -33,17 +32,12 @@ public actor PCSCStation: ShareCardStation {
         self.messages = messages
     }
 
-    /// The station on `reader`, once it is known to offer PIN entry on its keypad through
-    /// part 10 (asked over a direct connection, so no card is needed yet).
+    /// The station on `reader` (one of `context.readers()`), once it is known to offer PIN
+    /// entry on its keypad through part 10 (asked over a direct connection, so no card is
+    /// needed yet).
     public static func open(context: PCSCContext, reader: String, options: PINPadOptions = PINPadOptions(),
                             cardWait: Duration = .seconds(30), hostConfirm: @escaping HostConfirm,
                             messages: @escaping @Sendable (String) -> Void) async throws(CeremonyError) -> PCSCStation {
-        let readers: [String]
-        do throws(PCSCError) { readers = try await context.readers() } catch { throw map(error, reader: reader) }
-        guard readers.contains(reader) else {
-            throw CeremonyError(.readerGone, "pcscd has no reader \"\(reader)\"; it has: "
-                                + (readers.isEmpty ? "none" : readers.joined(separator: ", ")))
-        }
         let features: PCSCFeatureList
         do throws(PCSCError) {
             let direct = try await PCSCCard(context: context, reader: reader, share: .direct, preferred: [])

@@ -244,25 +244,15 @@ final class CardSession: Sendable {
             case .hostFallback: print("[reader has no display] \(message)")
             }
         }
-        var target = options.reader
-        let attached = options.simulate ? [] : (try? LibUSBLink.enumerate()) ?? []
-        if target == nil, let first = attached.first {
-            target = "\(first.busNumber):\(first.deviceAddress)"
-        }
-        if let name = options.pcsc { return try await openThroughPCSC(.named(name), announce) }
-        if let target {
-            let link: LibUSBLink
-            do { link = try await LibUSBLink.open(target) } catch where error.code == .busy {
-                // pcscd holds the reader: reach that same reader through PC/SC instead of
-                // failing. Its PC/SC name carries the USB serial number.
-                print("reader \(target) is held by pcscd; using PC/SC")
-                return try await openThroughPCSC(.heldUSBReader(target, attached: attached), announce)
-            } catch {
-                throw CLIError("cannot open reader \(target): \(error)")
-            }
+        switch try await ReaderRoute.open(reader: options.reader, pcsc: options.pcsc, simulate: options.simulate) {
+        case .usb(let link):
             print("reader: \(link.device.label)")
             let pad = try PINPadReader(reader: try CCIDReader(link: link), messages: announce)
             return CardSession(pad: pad, simulated: nil, card: nil, statePath: nil)
+        case .pcsc(let context, let reader):
+            return try await openThroughPCSC(context, reader, announce)
+        case .none:
+            break
         }
         let path = options.cardState ?? defaultStatePath()
         let card: SimulatedTCOSCard
@@ -287,12 +277,10 @@ final class CardSession: Sendable {
     }
 
     /// A reader pcscd holds: the card through SCardTransmit, the PIN through part 10.
-    private static func openThroughPCSC(_ target: PCSCReaderChoice, _ announce: @escaping @Sendable (PadMessage) -> Void) async throws -> CardSession {
+    private static func openThroughPCSC(_ context: PCSCContext, _ reader: String,
+                                        _ announce: @escaping @Sendable (PadMessage) -> Void) async throws -> CardSession {
         do {
-            let context = try PCSCContext()
-            let reader = try target.resolve(among: try await context.readers())
             let card = try await PCSCCard(context: context, reader: reader)
-            print("reader: \(reader) (through pcscd)")
             let transport = try await PCSCPINPadTransport(card: card)
             let pad = try PINPadReader(transport: transport, requirePINPad: false, messages: announce)
             return CardSession(pad: pad, simulated: nil, card: nil, statePath: nil)

@@ -172,28 +172,20 @@ struct CeremonyStation {
         if options.simulate, options.reader != nil || options.pcsc != nil {
             throw ValidationError("--simulate excludes --reader and --pcsc")
         }
-        let attached = options.simulate || options.reader != nil || options.pcsc != nil ? nil : attachedReader()
-        let useSimulator = options.simulate || (options.reader == nil && options.pcsc == nil && attached == nil)
-        let journal = JournalStore(path: journalPath(options, simulated: useSimulator))
+        let route = try await ReaderRoute.open(reader: options.reader, pcsc: options.pcsc, simulate: options.simulate)
         let say: @Sendable (String) -> Void = { print($0) }
-        if let name = options.pcsc {
-            return CeremonyStation(station: try await pcscStation(name, say: say), journal: journal, simulatedOperator: nil)
-        }
-        if !useSimulator {
-            let target = options.reader ?? attached ?? ""
-            let link: LibUSBLink
-            do { link = try await LibUSBLink.open(target) } catch where error.code == .busy {
-                // pcscd holds the reader: run the ceremony through PC/SC on that same reader.
-                print("reader \(target) is held by pcscd; using PC/SC")
-                let name = try await pcscName(ofUSB: target)
-                return CeremonyStation(station: try await pcscStation(name, say: say), journal: journal, simulatedOperator: nil)
-            } catch {
-                throw CLIError("cannot open reader \(target): \(error)")
-            }
+        switch route {
+        case .usb(let link):
             print("reader: \(link.device.label)")
             return CeremonyStation(station: PINPadStation(reader: try CCIDReader(link: link), messages: say),
-                                   journal: journal, simulatedOperator: nil)
+                                   journal: JournalStore(path: journalPath(options, simulated: false)), simulatedOperator: nil)
+        case .pcsc(let context, let reader):
+            return CeremonyStation(station: try await pcscStation(context, reader, say: say),
+                                   journal: JournalStore(path: journalPath(options, simulated: false)), simulatedOperator: nil)
+        case .none:
+            break
         }
+        let journal = JournalStore(path: journalPath(options, simulated: true))
         let order = try options.cards.map { text in
             try text.split(separator: ",").map { item -> Int in
                 guard let number = Int(item.trimmingCharacters(in: .whitespaces)), (1...16).contains(number) else {
@@ -211,20 +203,11 @@ struct CeremonyStation {
         return CeremonyStation(station: person, journal: journal, simulatedOperator: person)
     }
 
-    /// The PC/SC name of the USB reader `target`, which pcscd holds.
-    static func pcscName(ofUSB target: String) async throws -> String {
-        let readers: [String]
-        do { readers = try await PCSCContext().readers() } catch { throw CLIError("reader \(target) is busy, and PC/SC: \(error)") }
-        return try PCSCReaderChoice.heldUSBReader(target, attached: (try? LibUSBLink.enumerate()) ?? []).resolve(among: readers)
-    }
-
     /// The station on a PC/SC reader: prompts on this terminal, answered with Enter (OK) or
     /// "c" (Cancel); end of input cancels.
-    static func pcscStation(_ name: String, say: @escaping @Sendable (String) -> Void) async throws -> PCSCStation {
-        let context: PCSCContext
-        do { context = try PCSCContext() } catch { throw CLIError("PC/SC: \(error) (is pcscd running?)") }
-        print("reader: \(name) (through pcscd)")
-        return try await PCSCStation.open(context: context, reader: name, hostConfirm: { _ in
+    static func pcscStation(_ context: PCSCContext, _ reader: String,
+                            say: @escaping @Sendable (String) -> Void) async throws -> PCSCStation {
+        try await PCSCStation.open(context: context, reader: reader, hostConfirm: { _ in
             // One line, prompt included: stdout is line-buffered on a terminal.
             print("  [Enter] OK, [c Enter] Cancel")
             guard let line = readLine() else { return .cancel }
