@@ -13,10 +13,7 @@ extension HotplugSystemTests.Daemon {
         static let readLength = 2_048
 
         static func events(_ lines: [String]) -> [(event: String, recovery: String?)] {
-            lines.map { line in
-                let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
-                return (object["event"] as? String ?? "?", object["recovery"] as? String)
-            }
+            DaemonEvents.objects(lines).map { ($0["event"] as? String ?? "?", $0["recovery"] as? String) }
         }
 
         /// The reader fixture and the PED, whose bulk pipes replay `keepAlives` (each the

@@ -70,3 +70,15 @@ final class DaemonProcess: Sendable {
         return process.terminationStatus
     }
 }
+
+/// The daemon's JSON event lines, parsed; a line that is no JSON object reads as `[:]`.
+enum DaemonEvents {
+    static func objects(_ lines: [String]) -> [[String: Any]] {
+        lines.map { ((try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]) ?? [:] }
+    }
+
+    /// The `event` of each line ("?" where it has none).
+    static func kinds(_ lines: [String]) -> [String] {
+        objects(lines).map { $0["event"] as? String ?? "?" }
+    }
+}

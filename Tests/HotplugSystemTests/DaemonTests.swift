@@ -20,9 +20,7 @@ extension HotplugSystemTests {
             let daemon = try DaemonProcess(["--json", "--no-socket", "--card-events"])
             let lines = await daemon.waitForLines(3)
             let status = await daemon.terminate()
-            let events = lines.map { line in
-                ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]) ?? [:]
-            }
+            let events = DaemonEvents.objects(lines)
             #expect(events.map { $0["event"] as? String ?? "?" } == ["reader-added", "card-inserted", "card-removed"],
                     "\(daemon.log)")
             #expect(events.dropFirst().allSatisfy { $0["slot"] as? Int == 0 && $0["idProduct"] as? String == "0400" })
@@ -41,9 +39,7 @@ extension HotplugSystemTests {
             testbed.unplug(FixtureDevice.ecomSysPath)
             let lines = await daemon.waitForLines(4, timeout: .seconds(3))
             let status = await daemon.terminate()
-            let kinds = lines.compactMap { line in
-                ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])?["event"] as? String
-            }
+            let kinds = DaemonEvents.kinds(lines)
             #expect(kinds.first == "reader-added")
             #expect(kinds.last == "reader-removed")
             #expect(kinds.filter { $0 == "reader-added" }.count == kinds.filter { $0 == "reader-removed" }.count)
