@@ -100,7 +100,7 @@ let package = Package(
         // (docs/daemon.md). Not an unsafe linker flag here, which would make SwiftPM refuse
         // this package as a versioned dependency.
         .executableTarget(name: "TrustedPathDaemon", dependencies: [
-            "Hotplug", "USBLink", "LibUSBLink", "CCID", "CCIDReader", "PED", "Power", "POSIXSupport",
+            "Hotplug", "USBLink", "LibUSBLink", "CCID", "CCIDReader", "PED", "Power", "POSIXSupport", "TrustedPathCore",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
 

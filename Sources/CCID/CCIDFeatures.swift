@@ -57,6 +57,17 @@ public enum CCIDExchangeLevel: Hashable, Sendable {
         }
     }
 
+    /// The dwFeatures bits that announce this level (the inverse of `init(features:)`).
+    public var featureBits: UInt32 {
+        switch self {
+        case .character: 0
+        case .tpdu: 0x0001_0000
+        case .shortAPDU: 0x0002_0000
+        case .extendedAPDU: 0x0004_0000
+        case .unknown(let other): other & 0x0007_0000
+        }
+    }
+
     public var name: String {
         switch self {
         case .character: "character"

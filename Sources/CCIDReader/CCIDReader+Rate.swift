@@ -1,4 +1,5 @@
 import CCID
+import TrustedPathCore
 import USBLink
 
 /// The rate a session runs the card at, chosen as libccid's IFDHSetProtocolParameters does:
@@ -19,7 +20,7 @@ extension CCIDReader {
         if rate <= maxRate {
             if await readerTakes(rate, limit: maxRate) { return ta1 }
             if atr.specificMode != nil {
-                throw CCIDReaderError(.unsupported, "the card runs at \(rate) bit/s only (TA1 0x\(hexByte(ta1)), "
+                throw CCIDReaderError(.unsupported, "the card runs at \(rate) bit/s only (TA1 0x\(Hex.encode([ta1])), "
                                       + "specific mode), a rate this reader does not list")
             }
         } else if atr.specificMode == nil, rate > maxRate + 2, ta1 <= 0x97 {
@@ -65,9 +66,4 @@ extension CCIDReader {
         dataRateTable = .some(table)
         return table
     }
-}
-
-private func hexByte(_ value: UInt8) -> String {
-    let text = String(value, radix: 16, uppercase: true)
-    return text.count == 1 ? "0" + text : text
 }

@@ -136,7 +136,7 @@ public actor CCIDReader {
     /// reused buffer until a longer command happens to overwrite them. Zeroed in place: the
     /// frame handed to the link was a temporary, so the buffer is not shared by then.
     private func wipeCommandBuffer() {
-        commandBuffer.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        SecretBytes.wipe(&commandBuffer)
     }
 
     func nextSequence() -> UInt8 {

@@ -50,16 +50,7 @@ public struct ReaderQuirks: Hashable, Sendable {
     public func applied(to descriptor: CCIDClassDescriptor) -> CCIDClassDescriptor {
         var out = descriptor
         if let pinSupport { out.bPINSupport = pinSupport }
-        if let exchangeLevel {
-            let bits: UInt32 = switch exchangeLevel {
-            case .character: 0
-            case .tpdu: 0x0001_0000
-            case .shortAPDU: 0x0002_0000
-            case .extendedAPDU: 0x0004_0000
-            case .unknown(let other): other & 0x0007_0000
-            }
-            out.dwFeatures = out.dwFeatures & ~0x0007_0000 | bits
-        }
+        if let exchangeLevel { out.dwFeatures = out.dwFeatures & ~0x0007_0000 | exchangeLevel.featureBits }
         return out
     }
 

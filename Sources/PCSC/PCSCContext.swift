@@ -1,4 +1,5 @@
 import CPCSCLite
+import TrustedPathCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -65,7 +66,7 @@ public final class PCSCContext: Sendable {
     /// - Throws: `PCSCError` with `.timeout` when nothing changed in time, `.cancelled` on cancellation.
     public func waitForChange(readers: [PCSCReaderState], timeout: Duration?) async throws(PCSCError) -> [PCSCReaderState] {
         let handle = handle
-        let milliseconds: DWORD = timeout.map { DWORD(max(0, $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)) } ?? 0xFFFF_FFFF
+        let milliseconds: DWORD = timeout.map { DWORD(max(0, $0.wholeMilliseconds)) } ?? 0xFFFF_FFFF
         if Task.isCancelled { throw PCSCError(.cancelled, operation: "SCardGetStatusChange") }
         let flag = CancellationFlag()
         // withTaskCancellationHandler does not carry a typed throw through; a Result does.

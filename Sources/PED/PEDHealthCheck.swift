@@ -30,11 +30,6 @@ public struct PEDHealthCheck: Sendable {
     /// The recovery ladder, each step followed by opening the PED again (`reopen`) and one
     /// keep-alive.
     public func recover(_ recovery: some DeviceRecovery, reopen: @escaping PEDDriver.Reopen) async -> RecoveryOutcome {
-        await RecoveryLadder().run(recovery) {
-            guard let link = try? await reopen() else { return false }
-            let answered = await answers(link)
-            await link.close()
-            return answered
-        }
+        await RecoveryLadder().run(recovery, reopen: reopen) { await answers($0) }
     }
 }

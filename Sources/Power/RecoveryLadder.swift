@@ -1,3 +1,5 @@
+import USBLink
+
 /// One way to bring back a USB device that stopped answering, mildest first.
 public enum RecoveryStep: String, Sendable, CaseIterable {
     /// USBDEVFS_RESET: the device re-enumerates on the same port, keeping its address.
@@ -113,5 +115,17 @@ public struct RecoveryLadder: Sendable {
             attempts.append(RecoveryAttempt(step: step, result: .noAnswer))
         }
         return .replugRequired(attempts: attempts)
+    }
+
+    /// The ladder with the usual probe: after each step, open the device again where it is
+    /// now (`reopen`), ask it once (`answers`), and close it.
+    public func run(_ recovery: some DeviceRecovery, reopen: @escaping @Sendable () async throws -> any USBLink,
+                    answers: @escaping @Sendable (any USBLink) async -> Bool) async -> RecoveryOutcome {
+        await run(recovery) {
+            guard let link = try? await reopen() else { return false }
+            let answered = await answers(link)
+            await link.close()
+            return answered
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Hotplug
 import POSIXSupport
 import Synchronization
+import TrustedPathCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -81,7 +82,7 @@ final class DaemonExecutor: TaskExecutor, Sendable {
             }
             let pending = workedSinceIdleAction ? idleAction.withLock { $0 } : nil
             var pipe = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&pipe, 1, pending.map { Self.milliseconds($0.after) } ?? -1)
+            let ready = poll(&pipe, 1, pending.map { Int32(clamping: $0.after.wholeMilliseconds) } ?? -1)
             if ready > 0 {
                 _ = buffer.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
             } else if ready == 0, let pending {
@@ -91,8 +92,4 @@ final class DaemonExecutor: TaskExecutor, Sendable {
         }
     }
 
-    private static func milliseconds(_ duration: Duration) -> Int32 {
-        let (seconds, attoseconds) = duration.components
-        return Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
-    }
 }

@@ -109,13 +109,10 @@ actor HealthWatcher {
             logger.error("\(noun) cannot be recovered: \(error)", metadata: metadata)
             return
         }
-        let outcome = await RecoveryLadder().run(recovery) { [probe] in
-            guard let now = recovery.address(),
-                  let link = try? await LibUSBLink.open("\(now.bus):\(now.address)", kind: interface) else { return false }
-            let answered = await probe.answers(link)
-            await link.close()
-            return answered
-        }
+        let outcome = await RecoveryLadder().run(recovery, reopen: {
+            guard let now = recovery.address() else { throw USBError(.noDevice, "the \(noun) is gone") }
+            return try await LibUSBLink.open("\(now.bus):\(now.address)", kind: interface)
+        }, answers: probe.answers)
         switch outcome {
         case .recovered(let step, let attempts):
             var back = device

@@ -36,9 +36,7 @@ public struct Deadline: Sendable, Hashable, Comparable {
 
     /// Milliseconds left, at least 1 so that a libusb timeout of 0 ("forever") never results.
     public var remainingMilliseconds: UInt32 {
-        let left = ContinuousClock.now.duration(to: instant)
-        let ms = left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000
-        return UInt32(clamping: max(1, ms))
+        UInt32(clamping: max(1, ContinuousClock.now.duration(to: instant).wholeMilliseconds))
     }
 
     public var hasPassed: Bool { ContinuousClock.now >= instant }
