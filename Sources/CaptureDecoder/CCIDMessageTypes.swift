@@ -3,6 +3,7 @@ import CCID
 /// The message types the decoder needs to know by number; names come from the CCID module.
 enum CCIDMessageTypes {
     static let xfrBlock: UInt8 = 0x6F
+    static let iccPowerOn: UInt8 = 0x62
     static let dataBlock: UInt8 = 0x80
 
     /// A PC_to_RDR message type: what a reader's bulk OUT carries.

@@ -18,12 +18,14 @@ public struct CCIDRecord: Sendable, Hashable {
     /// Set on a RDR_to_PC_DataBlock that answers a PC_to_RDR_XfrBlock, whose last two data
     /// bytes are then the card's status word.
     public var answersXfrBlock: Bool
+    /// Set on a RDR_to_PC_DataBlock that answers a PC_to_RDR_IccPowerOn: its data is the ATR.
+    public var answersPowerOn: Bool
     /// The message ended before its dwLength said it would (a new message or the end of the
     /// capture came first).
     public var truncated: Bool
 
     public init(frame: Int, direction: Direction, pipe: Pipe, endpoint: UInt8, bus: UInt16, device: UInt8,
-                bytes: [UInt8], answersXfrBlock: Bool = false, truncated: Bool = false) {
+                bytes: [UInt8], answersXfrBlock: Bool = false, answersPowerOn: Bool = false, truncated: Bool = false) {
         self.frame = frame
         self.direction = direction
         self.pipe = pipe
@@ -32,6 +34,7 @@ public struct CCIDRecord: Sendable, Hashable {
         self.device = device
         self.bytes = bytes
         self.answersXfrBlock = answersXfrBlock
+        self.answersPowerOn = answersPowerOn
         self.truncated = truncated
     }
 

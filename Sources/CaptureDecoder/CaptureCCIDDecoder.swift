@@ -24,18 +24,25 @@ public struct CaptureCCIDDecoder {
         var address: UInt8
         /// nil until the capture shows what the device is.
         var isReader: Bool?
-        /// XfrBlocks awaiting their DataBlock, one bit per (slot, bSeq).
-        var openXfrBlocks = [UInt64](repeating: 0, count: 1024)
+        /// Commands awaiting their DataBlock whose answer the decoder reads further: the
+        /// status word of an XfrBlock's, the ATR of an IccPowerOn's.
+        var openXfrBlocks = OpenCommands()
+        var openPowerOns = OpenCommands()
+    }
 
-        mutating func setOpen(slot: UInt8, seq: UInt8, _ open: Bool) {
+    /// One bit per (slot, bSeq): is a command of one kind sent there still unanswered.
+    private struct OpenCommands {
+        private var bits = [UInt64](repeating: 0, count: 1024)
+
+        mutating func set(slot: UInt8, seq: UInt8, _ open: Bool) {
             let bit = Int(slot) << 8 | Int(seq)
-            if open { openXfrBlocks[bit >> 6] |= 1 << UInt64(bit & 63) }
-            else { openXfrBlocks[bit >> 6] &= ~(1 << UInt64(bit & 63)) }
+            if open { bits[bit >> 6] |= 1 << UInt64(bit & 63) }
+            else { bits[bit >> 6] &= ~(1 << UInt64(bit & 63)) }
         }
 
         func isOpen(slot: UInt8, seq: UInt8) -> Bool {
             let bit = Int(slot) << 8 | Int(seq)
-            return openXfrBlocks[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+            return bits[bit >> 6] & (1 << UInt64(bit & 63)) != 0
         }
     }
 
@@ -179,12 +186,18 @@ public struct CaptureCCIDDecoder {
         if bytes.count >= 10 {
             let type = bytes[0], slot = bytes[5], seq = bytes[6]
             if record.direction == .out {
-                if type == CCIDMessageTypes.xfrBlock { devices[device].setOpen(slot: slot, seq: seq, true) }
-            } else if type == CCIDMessageTypes.dataBlock, devices[device].isOpen(slot: slot, seq: seq),
-                      bytes[7] & 0xC0 != 0x80 {
+                // The newest command sent with this (slot, bSeq) is the one its reply answers.
+                devices[device].openXfrBlocks.set(slot: slot, seq: seq, type == CCIDMessageTypes.xfrBlock)
+                devices[device].openPowerOns.set(slot: slot, seq: seq, type == CCIDMessageTypes.iccPowerOn)
+            } else if type == CCIDMessageTypes.dataBlock, bytes[7] & 0xC0 != 0x80 {
                 // A time-extension request (bStatus 0x80) is not the answer yet; the next DataBlock is.
-                record.answersXfrBlock = true
-                devices[device].setOpen(slot: slot, seq: seq, false)
+                if devices[device].openXfrBlocks.isOpen(slot: slot, seq: seq) {
+                    record.answersXfrBlock = true
+                    devices[device].openXfrBlocks.set(slot: slot, seq: seq, false)
+                } else if devices[device].openPowerOns.isOpen(slot: slot, seq: seq) {
+                    record.answersPowerOn = true
+                    devices[device].openPowerOns.set(slot: slot, seq: seq, false)
+                }
             }
         }
         return record

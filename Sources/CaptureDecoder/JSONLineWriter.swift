@@ -14,8 +14,6 @@ public struct JSONLineWriter {
         output.removeAll()
     }
 
-    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
     // The record writer reserves room for a whole line once, then uses these unchecked
     // forms; every caller of them must have called `output.ensureRoom` for what it writes.
 
@@ -47,12 +45,19 @@ public struct JSONLineWriter {
         }
     }
 
-    /// Two digits a byte.
+    /// Two digits a byte, lower case.
     @inline(__always)
     mutating func hexUnchecked<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         for byte in bytes {
-            output.appendUnchecked(JSONLineWriter.hexDigits[Int(byte >> 4)])
-            output.appendUnchecked(JSONLineWriter.hexDigits[Int(byte & 0x0F)])
+            output.appendUnchecked(Self.hexDigit(byte >> 4))
+            output.appendUnchecked(Self.hexDigit(byte & 0x0F))
         }
+    }
+
+    /// Computed rather than looked up: a static table costs a lazy-initialisation check and a
+    /// bounds check per digit, and response data makes hex the bulk of the output.
+    @inline(__always)
+    static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble &+ (nibble < 10 ? UInt8(ascii: "0") : UInt8(ascii: "a") &- 10)
     }
 }

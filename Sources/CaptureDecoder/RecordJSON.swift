@@ -1,8 +1,11 @@
 extension JSONLineWriter {
     /// One CCID message as a JSON line, keyed by the CCID spec's field names:
     /// `frame`, `direction`, `endpoint`, `message`, `bMessageType`, then for bulk messages
-    /// `dwLength`, `bSlot`, `bSeq`, `bStatus` and `bError` on replies, `apdu` in an XfrBlock
-    /// and `SW1`/`SW2` on the DataBlock that answers it; interrupt messages carry `data`.
+    /// `dwLength`, `bSlot`, `bSeq`, `bStatus` and `bError` on replies, `apdu` in an XfrBlock,
+    /// `data` (the response data) and `SW1`/`SW2` on the DataBlock that answers it, `atr` on
+    /// the DataBlock that answers an IccPowerOn, and `data` on any other message with data
+    /// after its header; interrupt messages carry their bytes as `data`. The same bytes as
+    /// `RecordText` shows.
     ///
     /// Written as literal fragments rather than through `key`/`number`: this runs once per
     /// message of captures with millions of them.
@@ -31,21 +34,31 @@ extension JSONLineWriter {
                 rawUnchecked(",\"bError\":")
                 decimalUnchecked(UInt64(b[8]))
             }
+            // The data bytes the text form shows, keyed by what they are.
             if record.direction == .out, b[0] == CCIDMessageTypes.xfrBlock, let apdu = APDUFields(record.payload) {
                 writeAPDU(apdu)
-            }
-            if record.answersXfrBlock, b.count >= 12 {
+            } else if record.answersXfrBlock, b.count >= 12 {
+                writeHex(",\"data\":\"", record.payload.dropLast(2))
                 rawUnchecked(",\"SW1\":")
                 decimalUnchecked(UInt64(b[b.count - 2]))
                 rawUnchecked(",\"SW2\":")
                 decimalUnchecked(UInt64(b[b.count - 1]))
+            } else if b.count > 10 {
+                writeHex(record.answersPowerOn ? ",\"atr\":\"" : ",\"data\":\"", record.payload)
             }
             rawUnchecked(record.truncated ? ",\"truncated\":true}\n" : "}\n")
         } else {
-            rawUnchecked(",\"data\":\"")
-            hexUnchecked(record.bytes)
-            rawUnchecked(record.truncated ? "\",\"truncated\":true}\n" : "\"}\n")
+            writeHex(",\"data\":\"", record.bytes)
+            rawUnchecked(record.truncated ? ",\"truncated\":true}\n" : "}\n")
         }
+    }
+
+    /// `key` is the literal up to the opening quote of the value.
+    @inline(__always)
+    private mutating func writeHex<C: Collection>(_ key: StaticString, _ bytes: C) where C.Element == UInt8 {
+        rawUnchecked(key)
+        hexUnchecked(bytes)
+        rawUnchecked("\"")
     }
 
     private mutating func writeAPDU(_ apdu: APDUFields) {
@@ -69,8 +82,7 @@ extension JSONLineWriter {
         } else {
             rawUnchecked(",\"Le\":null")
         }
-        rawUnchecked(",\"data\":\"")
-        hexUnchecked(apdu.data)
-        rawUnchecked("\"}")
+        writeHex(",\"data\":\"", apdu.data)
+        rawUnchecked("}")
     }
 }

@@ -43,8 +43,24 @@ public struct TranscriptError: Error, Hashable, Sendable, CustomStringConvertibl
         var place: [String] = []
         if let line { place.append("line \(line)") }
         if let frame { place.append("frame \(frame)") }
-        if let offset { place.append("offset \(offset)") }
+        if let offset { place.append("byte offset \(offset)") }
         let at = place.isEmpty ? "" : " at " + place.joined(separator: ", ")
-        return "\(code.rawValue)\(at): \(reason)"
+        return "\(code.summary)\(at): \(reason)"
+    }
+}
+
+extension TranscriptError.Code {
+    /// The code in words for the message people read; the case names are for programs.
+    public var summary: String {
+        switch self {
+        case .truncated: "the capture ends too early"
+        case .notACapture: "not a capture file"
+        case .unsupportedLinkType: "not a USB capture"
+        case .corruptBlock: "a damaged pcapng block"
+        case .oversizedPacket: "a damaged packet record"
+        case .malformedPacket: "a damaged packet"
+        case .sourceFailed: "a read error"
+        case .textSyntax: "the text does not parse"
+        }
     }
 }

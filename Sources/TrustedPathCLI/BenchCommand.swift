@@ -20,7 +20,10 @@ struct BenchCommand: AsyncParsableCommand {
                 own time, measured by replaying the same CCID messages to the simulator alone.
                 """)
 
-        @Option(help: "APDUs per measurement.")
+        // Six measurements of this many round trips, a few µs each: the bound keeps a run
+        // within minutes.
+        @Option(parsing: .unconditional, help: "APDUs per measurement, 1 to 10,000,000.",
+                transform: CountOption.within(1...10_000_000))
         var apdus = 200_000
 
         func run() async throws {

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Transcript
 
 extension TranscriptCommand {
@@ -41,17 +40,13 @@ extension TranscriptCommand {
         var legacyHeader = false
 
         func run() throws {
-            let contents: String
-            if text == "-" {
-                contents = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-            } else {
-                guard let data = FileManager.default.contents(atPath: text) else { throw CLIError("cannot read \(text)") }
-                contents = String(decoding: data, as: UTF8.self)
-            }
+            let file = try OutputFile(path: output)
+            let contents = String(decoding: try readWholeFile(text), as: UTF8.self)
             let packets: [UsbmonPacket]
-            do { packets = try TranscriptText.parse(contents) } catch { throw CLIError("\(text): \(error)") }
+            do { packets = try TranscriptText.parse(contents) } catch { throw CLIError("\(text == "-" ? "standard input" : text): \(error)") }
             let writer = UsbmonCaptureWriter(linkType: legacyHeader ? .usbLinux : .usbLinuxMmapped)
-            try writeFile(output, writer.capture(packets))
+            try file.write(writer.capture(packets))
+            try file.commit()
         }
     }
 }

@@ -8,9 +8,17 @@ import Transcript
 struct FileByteSource: CaptureByteSource {
     let descriptor: Int32
 
+    init(descriptor: Int32) { self.descriptor = descriptor }
+
     init(path: String) throws(CLIError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw CLIError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw CLIError("cannot read \(path): \(FileProblem.reading(errno))") }
+        // A directory opens; only its first read would fail, with less to say.
+        var status = stat()
+        guard fstat(fd, &status) != 0 || status.st_mode & S_IFMT != S_IFDIR else {
+            _ = Glibc.close(fd)
+            throw CLIError("cannot read \(path): it is a directory, not a file")
+        }
         descriptor = fd
     }
 
@@ -18,7 +26,7 @@ struct FileByteSource: CaptureByteSource {
         while true {
             let n = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
             if n >= 0 { return n }
-            if errno != EINTR { throw CLIError("read failed: \(String(cString: strerror(errno)))") }
+            if errno != EINTR { throw CLIError(FileProblem.reading(errno)) }
         }
     }
 
@@ -63,19 +71,26 @@ func writeStandardOutput(_ raw: UnsafeRawBufferPointer) {
     }
 }
 
-/// Writes a whole file, for captures the CLI produces.
+/// Writes a whole file the CLI produces (see `OutputFile`: no half file is left on failure).
 func writeFile(_ path: String, _ bytes: [UInt8]) throws(CLIError) {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw CLIError("cannot create \(path): \(String(cString: strerror(errno)))") }
-    defer { _ = close(fd) }
-    var offset = 0
-    while offset < bytes.count {
-        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-        if n < 0 {
-            if errno == EINTR { continue }
-            throw CLIError("cannot write \(path): \(String(cString: strerror(errno)))")
+    let file = try OutputFile(path: path)
+    try file.write(bytes)
+    try file.commit()
+}
+
+/// The whole of a small input file, or of standard input for "-".
+func readWholeFile(_ path: String) throws(CLIError) -> [UInt8] {
+    let source = path == "-" ? FileByteSource(descriptor: STDIN_FILENO) : try FileByteSource(path: path)
+    defer { if path != "-" { source.close() } }
+    var bytes: [UInt8] = []
+    var block = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n: Int
+        do { n = try block.withUnsafeMutableBytes { try source.read(into: $0) } } catch {
+            throw CLIError("cannot read \(path == "-" ? "standard input" : path): \(error)")
         }
-        offset += n
+        if n == 0 { return bytes }
+        bytes.append(contentsOf: block[..<n])
     }
 }
 

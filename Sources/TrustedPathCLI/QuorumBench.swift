@@ -17,8 +17,15 @@ extension BenchCommand {
                 the secret; below it, none was found at this sample size.
                 """)
 
-        @Option(help: "Split + combine rounds for the throughput figure.") var rounds = 20_000
-        @Option(help: "Timed samples per class for the leak test.") var samples = 200_000
+        // Bounded so a run ends within minutes: 8 of 16 runs some 4,000 rounds a second, a
+        // leak-test sample takes tens of µs.
+        @Option(parsing: .unconditional, help: "Split + combine rounds for the throughput figure, 1 to 1,000,000.",
+                transform: CountOption.within(1...1_000_000))
+        var rounds = 20_000
+        @Option(parsing: .unconditional,
+                help: "Timed samples for the leak test (each one's class chosen at random), 1,000 to 10,000,000 (fewer cannot reach a verdict).",
+                transform: CountOption.within(1_000...10_000_000))
+        var samples = 200_000
 
         func run() throws {
             let keyCheck: Quorum.KeyCheck = { _ in [UInt8](repeating: 0, count: 8) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CaptureDecoder
+import CCID
 import TrustedPathCore
 import Transcript
 
@@ -15,7 +16,8 @@ struct TranscriptCommand: AsyncParsableCommand {
             discussion: """
                 Reassembles CCID messages a reader split across several bulk transfers. With \
                 --json, prints one object per CCID message, one per line. A damaged capture \
-                is decoded up to the damage, then the error names its byte offset.
+                is decoded up to the damage, then the error names its byte offset and frame \
+                (with --json also as a last line {"error": "..."}); the exit status is then 1.
                 """)
 
         @Argument(help: "A capture file: usbmon pcap (link type 189 or 220), pcapng, or USBPcap.")
@@ -25,7 +27,11 @@ struct TranscriptCommand: AsyncParsableCommand {
         var json = false
 
         func run() throws {
-            let source = try FileByteSource(path: file)
+            let source: FileByteSource
+            do { source = try FileByteSource(path: file) } catch {
+                if json { print(JSONValue.error(error.description).rendered) }
+                throw error
+            }
             defer { source.close() }
             var reader = CaptureReader(source)
             var decoder = CaptureCCIDDecoder(reportOtherTransfers: !json)
@@ -57,7 +63,11 @@ struct TranscriptCommand: AsyncParsableCommand {
             decoder.finish(emit: emit)
             out.flush()
             writer.output.withBytes(writeStandardOutput)
-            if let failure { throw CLIError("\(file): \(failure)") }
+            guard let failure else { return }
+            // With --json the damage is the stream's last line, after the messages read
+            // before it, so a program reading stdout alone sees it; stderr says it too.
+            if json { print(JSONValue.error(failure.description).rendered) }
+            throw CLIError("\(file): \(failure)")
         }
     }
 }

@@ -15,7 +15,7 @@ struct DaemonOptions {
     static let usage = """
         usage: trustedpathd [--json] [--socket PATH | --no-socket] [--debounce MS] [--card-events]
                             [--reader-checks] [--ped-checks]
-                            [--release-pages-after S] [--log-level LEVEL]
+                            [--release-pages-after S] [--log-level LEVEL] [--version]
 
           --json           print one JSON event a line on standard output
           --socket PATH    the Unix socket clients subscribe on (default /run/trustedpath/events.sock)
@@ -34,6 +34,7 @@ struct DaemonOptions {
                            once idle S seconds after start-up or a burst of events, give back
                            the pages of the daemon's binary they touched (default 5; 0: never)
           --log-level L    trace, debug, info, notice, warning, error, critical (default info)
+          --version        print the version and exit
 
         Logs go to standard error (the journal under systemd).
         """
@@ -42,8 +43,15 @@ struct DaemonOptions {
         var description: String
     }
 
-    /// Parses `arguments` (without the program name). `--help` is reported as `nil`.
-    static func parse(_ arguments: [String]) throws(Invalid) -> DaemonOptions? {
+    /// What the command line asks for: running the daemon, or only a text printed.
+    enum Request {
+        case run(DaemonOptions)
+        case help
+        case version
+    }
+
+    /// Parses `arguments` (without the program name).
+    static func parse(_ arguments: [String]) throws(Invalid) -> Request {
         var options = DaemonOptions()
         var rest = arguments[...]
         func value(_ flag: String) throws(Invalid) -> String {
@@ -76,10 +84,11 @@ struct DaemonOptions {
                 guard levels.contains(options.logLevel) else {
                     throw Invalid(description: "--log-level is one of \(levels.joined(separator: ", "))")
                 }
-            case "--help", "-h": return nil
+            case "--help", "-h": return .help
+            case "--version": return .version
             default: throw Invalid(description: "unknown option \(argument)")
             }
         }
-        return options
+        return .run(options)
     }
 }

@@ -3,6 +3,7 @@ import Hotplug
 import Logging
 import POSIXSupport
 import Synchronization
+import TrustedPathCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,11 +16,15 @@ struct TrustedPathDaemon {
     static func main() async {
         let options: DaemonOptions
         do throws(DaemonOptions.Invalid) {
-            guard let parsed = try DaemonOptions.parse(Array(CommandLine.arguments.dropFirst())) else {
+            switch try DaemonOptions.parse(Array(CommandLine.arguments.dropFirst())) {
+            case .run(let parsed): options = parsed
+            case .help:
                 print(DaemonOptions.usage)
                 return
+            case .version:
+                print(TrustedPathVersion.current)
+                return
             }
-            options = parsed
         } catch {
             FileOutput.standardError.write("trustedpathd: \(error)\n\(DaemonOptions.usage)\n")
             exit(2)

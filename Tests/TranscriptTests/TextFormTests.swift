@@ -65,7 +65,7 @@ import TrustedPathCore
         } throws: { error in
             guard let error = error as? TranscriptError else { return false }
             return error.code == .textSyntax && error.line == 3 && error.reason.contains(problem)
-                && error.description.hasPrefix("textSyntax at line 3: ")
+                && error.description.hasPrefix("the text does not parse at line 3: ")
         }
     }
 }
