@@ -30,13 +30,15 @@ demo: bootstrap
 decode-sample: build
 	$$($(SWIFT) build --show-bin-path)/trustedpath transcript decode Fixtures/captures/emv-reader-usbmon.pcap
 
-# Unit and replay tiers run in one process; the system tier runs the real libusb and
+# Unit and replay tiers run in one process; then the firmware-style example (Examples/) is
+# built against the library and run; the system tier runs the real libusb and
 # libudev under umockdev's preload library, in a process of its own so that no testbed
 # leaks into the other tiers; the PC/SC tier runs beside a private pcscd with the vpcd
 # driver, in mount and network namespaces of its own (scripts/with-pcscd).
 test: bootstrap
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --skip SystemTests --skip PCSCTierTests $(TESTFLAGS)
+	scripts/run-example
 	umockdev-wrapper $(SWIFT) test --skip-build --filter SystemTests $(TESTFLAGS)
 	scripts/with-pcscd $(SWIFT) test --skip-build --filter PCSCTests $(TESTFLAGS)
 

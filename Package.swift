@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "PEDProtocol", targets: ["PEDProtocol"]),
         .library(name: "PED", targets: ["PED"]),
         .library(name: "PEDAuth", targets: ["PEDAuth"]),
+        .library(name: "TrustedPathWorkflows", targets: ["TrustedPathWorkflows"]),
         .executable(name: "trustedpath", targets: ["TrustedPathCLI"]),
         .executable(name: "trustedpathd", targets: ["TrustedPathDaemon"]),
     ],
@@ -73,8 +74,7 @@ let package = Package(
         // The system layer: libudev enumeration and monitoring of readers and PEDs.
         .target(name: "Hotplug", dependencies: ["TrustedPathCore", "CUdev", "CCID", "POSIXSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         // The workflows layer: the backup-key quorum ceremony, over any share-card station.
-        .target(name: "Ceremony", dependencies: ["TrustedPathCore", "Quorum", "BackupKey", "PINPad", "TCOS", "CCIDReader",
-                                                "PCSC"],
+        .target(name: "Ceremony", dependencies: ["TrustedPathCore", "Quorum", "BackupKey", "PINPad", "TCOS", "POSIXSupport"],
                 swiftSettings: strict),
         .target(name: "BackupKey", dependencies: [
             "TrustedPathCore", "Quorum", .product(name: "Crypto", package: "swift-crypto"),
@@ -90,7 +90,16 @@ let package = Package(
         .target(name: "PED", dependencies: ["TrustedPathCore", "USBLink", "PEDProtocol", "Power"], swiftSettings: strict),
         .target(name: "PEDAuth", dependencies: ["TrustedPathCore", "PED", "PEDProtocol"], swiftSettings: strict),
 
+        // The workflows as the CLI runs them, for firmware with a UI of its own: the reader
+        // route (USB, a busy USB reader through PC/SC, --pcsc, the simulator when asked), card
+        // sessions, the ceremony with every option checked before the first prompt.
+        .target(name: "TrustedPathWorkflows", dependencies: [
+            "TrustedPathCore", "POSIXSupport", "USBLink", "Transcript", "LibUSBLink", "CCIDReader", "PCSC", "PINPad", "TCOS",
+            "Quorum", "BackupKey", "Ceremony", "Simulator",
+        ], swiftSettings: strict),
+
         .executableTarget(name: "TrustedPathCLI", dependencies: [
+            "TrustedPathWorkflows",
             "Transcript", "CaptureDecoder", "CCID", "APDU", "USBLink", "LibUSBLink", "CCIDReader", "Simulator",
             "TCOS", "PCSC", "VPCDBridge", "Quorum", "BackupKey", "PINPad", "Ceremony", "Hotplug",
             "Power", "PEDProtocol", "PED", "PEDAuth",

@@ -32,7 +32,17 @@ public struct ISO7816Channel: CardChannel {
         self.options = options
     }
 
-    public func transmit(_ command: CommandAPDU) async throws -> ResponseAPDU {
+    public func transmit(_ command: CommandAPDU) async throws(CardChannelError) -> ResponseAPDU {
+        do { return try await transmitChecked(command) } catch let error as CardChannelError {
+            throw error
+        } catch let error as APDUError {
+            throw CardChannelError(error)
+        } catch {
+            throw CardChannelError(.protocolError, "\(error)")
+        }
+    }
+
+    private func transmitChecked(_ command: CommandAPDU) async throws -> ResponseAPDU {
         let chunkSize = min(max(options.maxChunkSize, 1), CommandAPDU.maxShortNc)
         if options.supportsExtendedLength || (!command.isExtended && command.data.count <= chunkSize) {
             return try await collect(command)

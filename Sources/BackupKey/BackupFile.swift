@@ -35,14 +35,20 @@ public enum BackupFile {
         }
     }
 
-    public static func decrypt(_ file: [UInt8], key: SecretBytes) throws(BackupError) -> SecretBytes {
+    /// The key check value of the key a backup was made with, read from its header: a file
+    /// can be checked to be a backup before any card is asked for.
+    public static func keyCheckValue(of file: [UInt8]) throws(BackupError) -> [UInt8] {
         guard file.count >= headerLength + 16, Array(file[0..<4]) == magic else {
             throw BackupError(.notABackup, "not a TrustedPath backup (no TPBK header)")
         }
         guard file[4] == version else {
             throw BackupError(.notABackup, "backup format version \(file[4]) is not supported (only 1)")
         }
-        guard Array(file[5..<13]) == BackupKey.keyCheckValue(key) else {
+        return Array(file[5..<13])
+    }
+
+    public static func decrypt(_ file: [UInt8], key: SecretBytes) throws(BackupError) -> SecretBytes {
+        guard try keyCheckValue(of: file) == BackupKey.keyCheckValue(key) else {
             throw BackupError(.wrongKey, "this backup was made with another backup key (key check value differs): "
                 + "use the cards of the set that made it")
         }

@@ -16,8 +16,10 @@ public struct CCIDAPDUChannel: CardChannel {
         self.extended = extended
     }
 
-    public func transmit(_ command: CommandAPDU) async throws -> ResponseAPDU {
-        try ResponseAPDU(parsing: await transceive(command.encoded()))
+    public func transmit(_ command: CommandAPDU) async throws(CardChannelError) -> ResponseAPDU {
+        let answer: [UInt8]
+        do { answer = try await transceive(command.encoded()) } catch { throw error.channelError }
+        do { return try ResponseAPDU(parsing: answer) } catch { throw CardChannelError(error) }
     }
 
     /// Bound on a chained response (extended Ne plus SW).

@@ -108,12 +108,16 @@ extension CCIDReader {
                 }
             }
             // T=1 carries extended APDUs; ISO7816Channel follows 61xx/6Cxx on top.
-            return ISO7816Channel(ByteCardChannel { try await t1.transceive($0) },
+            return ISO7816Channel(ByteCardChannel { apdu throws(CardChannelError) in
+                do { return try await t1.transceive(apdu) } catch { throw CCIDReaderError.channelError(error) }
+            },
                                   options: .init(supportsExtendedLength: true))
         case .tpdu:
             // T=0 answers 61xx/6Cxx itself (GET RESPONSE on the TPDU level).
             let t0 = T0Protocol(transport: XfrBlockTransport(reader: self, slot: slot), extendedLength: .envelope)
-            return ByteCardChannel { try await t0.transceive($0) }
+            return ByteCardChannel { apdu throws(CardChannelError) in
+                do { return try await t0.transceive(apdu) } catch { throw CCIDReaderError.channelError(error) }
+            }
         case .extendedAPDU:
             return ISO7816Channel(CCIDAPDUChannel(reader: self, slot: slot, extended: true),
                                   options: .init(supportsExtendedLength: true))

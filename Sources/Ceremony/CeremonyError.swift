@@ -6,6 +6,12 @@ public struct CeremonyError: Error, Hashable, Sendable, CustomStringConvertible 
         case foreignCard, sameCardTwice, otherSetOnCard, tooFewCards, keyCheckFailed, cardFault
         /// The reader offers no PIN entry on its keypad: no ceremony on it.
         case noPINPad
+        /// The appliance has a backup key already: a new one would strand every backup.
+        case keyInUse
+        /// Overwriting this card would leave the set in use with fewer than k cards.
+        case wouldLoseKey
+        /// The journal cannot be read or written; it names the file and how to go on.
+        case journal
     }
 
     public var code: Code

@@ -1,4 +1,3 @@
-import CCIDReader
 import PINPad
 import Quorum
 import TCOS
@@ -22,6 +21,8 @@ public struct PINPadShareCard: ShareCard {
             return PINPadShareCard(pad: pad, identity: serial)
         } catch let error as PINPadError {
             throw map(error)
+        } catch let error as TCOSError where error.code == .transport {
+            throw map(PINPadError.from(error))
         } catch let error as TCOSError {
             throw CeremonyError(.foreignCard, "the card does not answer like a TCOS card (\(error)): insert another card")
         } catch {
@@ -52,8 +53,8 @@ public struct PINPadShareCard: ShareCard {
         return CardInspection(kind: kind, defaultPINSet: slot.defaultPINSet, triesLeft: triesLeft, blocked: blocked)
     }
 
-    public func verifyOnPad() async throws(CeremonyError) {
-        do { try await pad.verifyOnPad(slot: Self.slot) } catch { throw Self.map(error) }
+    public func verifyOnPad(allowLastTry: Bool) async throws(CeremonyError) {
+        do { try await pad.verifyOnPad(slot: Self.slot, allowLastTry: allowLastTry) } catch { throw Self.map(error) }
     }
 
     public func writeShare(_ record: ShareRecord) async throws(CeremonyError) {
@@ -90,6 +91,7 @@ public struct PINPadShareCard: ShareCard {
 
     // MARK: - Errors
 
+    /// The pad's outcome in the ceremony's terms: which ones ask for a card again, which stop.
     static func map(_ error: PINPadError) -> CeremonyError {
         switch error.code {
         case .wrongPIN: return CeremonyError(.wrongPIN, error.description)
@@ -99,35 +101,21 @@ public struct PINPadShareCard: ShareCard {
         // Cancel during PIN entry: this card is not to be used now; the prompt comes again
         // and Cancel there stops the ceremony.
         case .cancelled: return CeremonyError(.timeout, error.description)
-        case .reader:
-            if let reader = error.reader { return readerError(reader) }
-            return CeremonyError(.readerGone, error.description)
+        case .cardRemoved: return CeremonyError(.cardPulled, "the card was taken out, or none is in the reader: insert it")
+        case .readerGone: return CeremonyError(.readerGone, error.description)
+        case .reader: return CeremonyError(.readerGone, "the reader is not answering: \(error)")
         case .card:
             if let card = error.card { return cardError(card) }
             return CeremonyError(.cardFault, error.description)
-        case .noPINPad, .unsupported, .confirmationMismatch, .protocolError:
+        case .noPINPad: return CeremonyError(.noPINPad, error.description)
+        case .unsupported, .confirmationMismatch, .protocolError:
             return CeremonyError(.cardFault, error.description)
-        }
-    }
-
-    static func readerError(_ error: CCIDReaderError) -> CeremonyError {
-        switch error.code {
-        case .cardAbsent, .cardMute: return CeremonyError(.cardPulled, "the card was taken out (\(error)): insert it again")
-        case .link, .readerFault: return CeremonyError(.readerGone, "the reader is gone or not answering: \(error)")
-        default: return CeremonyError(.cardFault, "\(error)")
         }
     }
 
     static func cardError(_ error: any Error) -> CeremonyError {
-        if let tcos = error as? TCOSError {
-            // The card stopped answering mid-command: pulled, most likely. If the reader went
-            // with it, waiting for the next card says so.
-            if tcos.code == .transport {
-                return CeremonyError(.cardPulled, "the card stopped answering (\(tcos)): insert it again")
-            }
-            return CeremonyError(.cardFault, tcos.description)
-        }
-        if let reader = error as? CCIDReaderError { return readerError(reader) }
-        return CeremonyError(.cardFault, "\(error)")
+        guard let tcos = error as? TCOSError else { return CeremonyError(.cardFault, "\(error)") }
+        if tcos.code == .transport { return map(PINPadError.from(tcos)) }
+        return CeremonyError(.cardFault, tcos.description)
     }
 }

@@ -24,8 +24,9 @@ public protocol ShareCard: Sendable {
     var identity: String { get }
     /// What the card's share slot holds, read without a PIN.
     func inspect() async throws(CeremonyError) -> CardInspection
-    /// PIN verification typed on the pad; spends a try only when the operator enters a PIN.
-    func verifyOnPad() async throws(CeremonyError)
+    /// PIN verification typed on the pad; spends a try only when the operator enters a PIN,
+    /// and the last one only when allowed.
+    func verifyOnPad(allowLastTry: Bool) async throws(CeremonyError)
     func writeShare(_ record: ShareRecord) async throws(CeremonyError)
     func readShare() async throws(CeremonyError) -> ShareRecord
     /// Offers the PIN change on the pad (right after writing, while the default PIN is set).

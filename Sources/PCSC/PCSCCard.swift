@@ -81,13 +81,14 @@ public actor PCSCCard: CardChannel {
 
     /// The encoded command (a VERIFY's PIN) and the raw answer are wiped once used; the
     /// ResponseAPDU's data is the caller's to wipe.
-    public func transmit(_ command: CommandAPDU) throws(PCSCError) -> ResponseAPDU {
+    public func transmit(_ command: CommandAPDU) throws(CardChannelError) -> ResponseAPDU {
         var encoded = command.encoded()
         defer { SecretBytes.wipe(&encoded) }
-        var answer = try transmit(encoded)
+        var answer: [UInt8]
+        do { answer = try transmit(encoded) } catch { throw error.channelError }
         defer { SecretBytes.wipe(&answer) }
         guard answer.count >= 2 else {
-            throw PCSCError(.commDataLost, operation: "SCardTransmit(\"\(reader)\"): \(answer.count) byte(s) back, no status word")
+            throw CardChannelError(.protocolError, "the reader \"\(reader)\" returned \(answer.count) byte(s), no status word")
         }
         return ResponseAPDU(data: Array(answer.dropLast(2)),
                             statusWord: StatusWord(sw1: answer[answer.count - 2], sw2: answer[answer.count - 1]))

@@ -23,8 +23,10 @@ public struct PCSCError: Error, Hashable, Sendable, CustomStringConvertible {
         String(cString: pcsc_stringify_error(LONG(code.rawValue)))
     }
 
+    /// What to do first, then the call and the constant for a bug report; pcsc-lite's own
+    /// English text (`systemText`) stays out of what the operator reads.
     public var description: String {
-        "\(operation): \(code.name) (\(systemText)); \(code.advice)"
+        "\(code.advice) [\(operation): \(code.name)]"
     }
 }
 

@@ -26,7 +26,7 @@ public struct CCIDPINPadTransport: PINPadTransport {
     public var label: String { "bPINSupport 0x\(String(reader.descriptor.bPINSupport, radix: 16))" }
 
     public func connectCard() async throws(PINPadError) -> any CardChannel {
-        do { return try await reader.connect(slot: slot).channel } catch { throw PINPadError(.reader, reader: error) }
+        do { return try await reader.connect(slot: slot).channel } catch { throw Self.map(error) }
     }
 
     public func secure(_ operation: CCIDPINOperation, timeoutSeconds: Int, entries: Int,
@@ -41,9 +41,16 @@ public struct CCIDPINPadTransport: PINPadTransport {
                 if case .modify = operation, error.slotError?.rawValue == options.confirmationMismatchError {
                     throw PINPadError(.confirmationMismatch, reader: error)
                 }
-                throw PINPadError(.reader, reader: error)
+                throw Self.map(error)
             }
         }
+    }
+
+    /// A reader failure outside PIN entry: a pulled card and a reader gone keep their own codes.
+    static func map(_ error: CCIDReaderError) -> PINPadError {
+        let pad = PINPadError.from(error.channelError)
+        guard pad.code == .card else { return PINPadError(pad.code, reader: error, pad.context) }
+        return PINPadError(.reader, reader: error)
     }
 
     public func escape(_ data: [UInt8], timeoutSeconds: Int) async throws(PINPadError) -> [UInt8] {
@@ -55,7 +62,7 @@ public struct CCIDPINPadTransport: PINPadTransport {
             throw PINPadError(.unsupported, reader: error,
                               "the reader does not take TrustedPath's display escape; it needs its vendor's escape mapped (docs/pinpad-escape.md)")
         } catch {
-            throw PINPadError(.reader, reader: error)
+            throw Self.map(error)
         }
         guard case .escapeResponse(_, _, let answer) = message.payload else {
             throw PINPadError(.unsupported, "the reader's escape answer is not TrustedPath's; it needs its vendor's escape mapped (docs/pinpad-escape.md)")

@@ -13,7 +13,10 @@ public struct PCSCPINPadTransport: PINPadTransport {
     /// Asks the reader for its part 10 features.
     public init(card: PCSCCard) async throws(PINPadError) {
         self.card = card
-        do { features = try await card.features() } catch { throw PINPadError(.protocolError, "PC/SC features: \(error)") }
+        do { features = try await card.features() } catch {
+            let pad = PINPadError.from(error.channelError)
+            throw pad.code == .card ? PINPadError(.protocolError, "asking the reader for its PIN-pad features: \(error)") : pad
+        }
         label = "PC/SC reader \"\(card.reader)\" (no FEATURE_VERIFY_PIN_DIRECT)"
     }
 
@@ -37,8 +40,11 @@ public struct PCSCPINPadTransport: PINPadTransport {
             }
         } catch let error as PINPadError {
             throw error
+        } catch let error as PCSCError {
+            let pad = PINPadError.from(error.channelError)
+            throw pad.code == .card ? PINPadError(.protocolError, error.description) : pad
         } catch {
-            throw PINPadError(.reader, "PC/SC: \(error)")
+            throw PINPadError(.protocolError, "\(error)")
         }
         return answer.data + [answer.statusWord.sw1, answer.statusWord.sw2]
     }

@@ -1,3 +1,4 @@
+import APDU
 import CCIDReader
 import TCOS
 
@@ -20,6 +21,10 @@ public struct PINPadError: Error, Hashable, Sendable, CustomStringConvertible {
         case cancelled
         /// PIN change: the new PIN and its confirmation differ (the reader's vendor bError).
         case confirmationMismatch
+        /// The card was taken out of the reader (or none is in it).
+        case cardRemoved
+        /// The reader is gone: unplugged, faulty, or pcscd stopped.
+        case readerGone
         /// The card refused or failed otherwise; `card` holds the TCOS error.
         case card
         /// The reader failed otherwise; `reader` holds the reader error.
@@ -73,6 +78,10 @@ public struct PINPadError: Error, Hashable, Sendable, CustomStringConvertible {
         case .confirmationMismatch:
             text = "the new PIN and its confirmation typed on the keypad differ; the PIN was not changed "
                 + "and no try was used. Start again and type the same new PIN twice"
+        case .cardRemoved:
+            text = "no card in the reader (it was taken out, or not inserted): insert the card"
+        case .readerGone:
+            text = "the reader is gone (unplugged, or pcscd stopped): plug it in again and start over"
         case .card:
             text = card?.description ?? "the card refused the command"
         case .reader:
@@ -85,12 +94,23 @@ public struct PINPadError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// A TCOS error in PIN-pad terms: the PIN outcomes get their own codes.
-    static func from(_ error: TCOSError) -> PINPadError {
+    public static func from(_ error: TCOSError) -> PINPadError {
         switch error.code {
         case .wrongPIN: PINPadError(.wrongPIN, triesLeft: error.triesLeft, card: error, error.context)
         case .pinBlocked: PINPadError(.pinBlocked, triesLeft: 0, card: error, error.context)
         case .lastTryRefused: PINPadError(.lastTryRefused, triesLeft: error.triesLeft, card: error, error.context)
+        case .transport: error.channel.map { from($0, card: error) } ?? PINPadError(.card, card: error)
         default: PINPadError(.card, card: error)
+        }
+    }
+
+    /// A reader path's failure: a pulled card and a reader gone get their own codes, the rest
+    /// stays a card failure with its cause inside.
+    public static func from(_ error: CardChannelError, card: TCOSError? = nil) -> PINPadError {
+        switch error.cause {
+        case .cardRemoved: PINPadError(.cardRemoved, card: card, error.context)
+        case .readerGone: PINPadError(.readerGone, card: card, error.context)
+        default: PINPadError(.card, card: card ?? TCOSError(transport: error))
         }
     }
 }

@@ -21,7 +21,9 @@ extension SimulatedCCIDReader {
         guard data.count == Self.promptEscapeLength else { return send(message, failed: CCIDSlotError(rawValue: 1)) }
         let line1 = String(decoding: data[5..<21], as: UTF8.self)
         let line2 = String(decoding: data[21..<37], as: UTF8.self)
-        display?.show([trimmed(line1), trimmed(line2)])
+        let screen = [trimmed(line1), trimmed(line2)]
+        display?.show(screen)
+        notifyAttendant(.prompt(screen))
         var answer: UInt8 = 0x02
         keys: while true {
             switch keypad.next() {

@@ -14,6 +14,12 @@ extension SimulatedCCIDReader {
     func secure(_ message: CCIDMessage, _ operation: CCIDPINOperation) {
         guard profile.hasKeypad else { return send(message, failed: .commandNotSupported) }
         guard requireActiveCard(message) else { return }
+        switch operation {
+        case .verify: notifyAttendant(.pinEntry(.verify))
+        case .modify(let modify):
+            notifyAttendant(.pinEntry(.change(askCurrent: modify.bConfirmPIN & 0x02 != 0, confirm: modify.bConfirmPIN & 0x01 != 0)))
+        case .other: break
+        }
         var apdu: [UInt8]
         switch operation {
         case .verify(let verify):

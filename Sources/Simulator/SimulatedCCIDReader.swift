@@ -22,7 +22,16 @@ public actor SimulatedCCIDReader: USBLink {
     /// Set by the ABORT class request, consumed by PC_to_RDR_Abort (CCID 1.1 §5.3.1).
     var abortRequested: [UInt8: UInt8] = [:]
     public internal(set) var keypad = SimulatedKeypad()
-    public internal(set) var display: SimulatedDisplay?
+    public internal(set) var display: SimulatedDisplay? {
+        didSet {
+            guard let display, display.history.count != oldValue?.history.count else { return }
+            displayWatcher?(display.current)
+        }
+    }
+    /// Told every screen the display shows, as it shows it.
+    var displayWatcher: (@Sendable ([String]) -> Void)?
+    /// The simulated person who reacts to prompts and PIN entries, if any.
+    var attendant: (any ReaderAttendant)?
 
     public init(profile: ReaderProfile, busNumber: UInt16 = 1, deviceAddress: UInt8 = 9) {
         self.profile = profile

@@ -29,7 +29,7 @@ public struct TCOSCommands: Sendable {
         do {
             return try await channel.transmit(command)
         } catch {
-            throw TCOSError(.transport, "\(error)")
+            throw TCOSError(transport: error)
         }
     }
 

@@ -34,6 +34,8 @@ public struct TCOSError: Error, Hashable, Sendable, CustomStringConvertible {
     public var field: String?
     public var offset: Int?
     public var context: String
+    /// For `.transport`: why the reader path failed (a pulled card, a reader gone, ...).
+    public var channel: CardChannelError?
 
     public init(_ code: Code, statusWord: StatusWord? = nil, triesLeft: Int? = nil, field: String? = nil,
                 offset: Int? = nil, _ context: String = "") {
@@ -43,6 +45,13 @@ public struct TCOSError: Error, Hashable, Sendable, CustomStringConvertible {
         self.field = field
         self.offset = offset
         self.context = context
+    }
+
+    /// The reader path failed: the channel's cause is kept, so callers can tell a pulled card
+    /// from a reader gone.
+    public init(transport error: CardChannelError) {
+        self.init(.transport)
+        channel = error
     }
 
     public var description: String {
@@ -66,7 +75,8 @@ public struct TCOSError: Error, Hashable, Sendable, CustomStringConvertible {
         case .blankCard: text = "this card is blank; have it personalised with the TrustedPath slot layout first"
         case .slotEmpty: text = "the slot holds no data"
         case .invalidArgument: text = "invalid argument"
-        case .transport: text = "the card could not be reached; check the reader and that the card is inserted"
+        case .transport:
+            text = channel.map { $0.description } ?? "the card could not be reached; check the reader and that the card is inserted"
         }
         if let field { text += ": " + field }
         if let offset { text += " at offset \(offset)" }

@@ -1,217 +1,193 @@
 import ArgumentParser
-import BackupKey
-import CCIDReader
 import Ceremony
 import Foundation
-import LibUSBLink
-import PCSC
-import Quorum
-import Simulator
-import TrustedPathCore
+import TrustedPathWorkflows
 
 struct CeremonyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ceremony",
         abstract: "The backup-key quorum ceremony on a PIN-pad reader: create a set of share cards, restore, copy.",
         discussion: """
-            With --simulate, or when no reader is attached, a simulated cyberJack e-com and a drawer of \
-            simulated TCOS cards (state kept in --cards-dir) are used, and a simulated operator inserts \
-            the cards and types the PIN on the simulated pad, unattended.
+            Runs on the PIN-pad reader attached (--reader names one), or one that pcscd holds \
+            (--pcsc NAME). With --simulate, and only then, a simulated cyberJack with a drawer of \
+            simulated TCOS cards is used, and a simulated operator inserts the cards (--cards) and \
+            types the PINs on the simulated pad (--pin, --new-pin); the simulator keeps its cards \
+            and its own journal apart from the appliance's.
             """,
         subcommands: [Create.self, Restore.self, Copy.self, Journal.self])
 
     struct Options: ParsableArguments {
-        @Option(help: "A real reader: VID:PID[:SERIAL] or BUS:ADDRESS.") var reader: String?
+        @Option(help: "The PIN-pad reader: VID:PID[:SERIAL] or BUS:ADDRESS (default: the one attached).") var reader: String?
         @Option(help: ArgumentHelp("A PIN-pad reader that pcscd holds, by its PC/SC name.",
                                    discussion: "Prompts are shown and answered on this terminal; PINs are typed on the reader's keypad (PC/SC part 10). A --reader that pcscd holds is reached this way by itself."))
         var pcsc: String?
-        @Flag(help: "Use the simulated reader and cards.") var simulate = false
-        @Option(help: "The ceremony journal (default: beside the simulated cards, or ~/.local/state/trustedpath/ceremony.json).")
+        @Flag(help: "Run on the simulated reader and cards (never done unless asked).") var simulate = false
+        @Option(help: "The ceremony journal (default: ~/.local/state/trustedpath/ceremony.json; the simulator keeps its own).")
         var journal: String?
-        @Option(help: "Folder of the simulated cards' state files.") var cardsDir: String?
-        @Option(help: "The PIN the simulated operator types.") var pin = "123456"
-        @Option(help: "Simulated cards inserted, in order (comma-separated numbers); default depends on the command.")
+        @Flag(help: "Spend a card's last PIN try (a wrong PIN then blocks the card).") var allowLastTry = false
+        @Option(help: "Record the USB conversation as a usbmon capture (secrets redacted).") var record: String?
+        @Option(help: "Simulation: the simulated cards' folder.") var cardsDir: String?
+        @Option(help: "Simulation: the PIN the simulated operator types (6 to 8 digits; default 123456).") var pin: String?
+        @Option(help: "Simulation: the simulated cards inserted, in order (comma-separated numbers); default depends on the command.")
         var cards: String?
+
+        func validate() throws {
+            if [reader != nil, pcsc != nil, simulate].filter({ $0 }).count > 1 {
+                throw ValidationError("--reader, --pcsc and --simulate exclude each other")
+            }
+        }
+
+        /// Whose backup key the summary speaks of.
+        var appliance: String { simulate ? "the simulated appliance's" : "this appliance's" }
+
+        /// The workflow's setup; every value checked before the first prompt.
+        func setup(newPIN: String? = nil, overwrite: Bool = false) throws -> CeremonySetup {
+            let choice: ReaderChoice = simulate ? .simulated : pcsc.map { .pcsc($0) } ?? .usb(reader)
+            var setup = CeremonySetup(reader: choice, state: .forUser(environment: ProcessInfo.processInfo.environment))
+            setup.journal = journal
+            setup.record = record
+            setup.allowLastTry = allowLastTry
+            setup.overwrite = overwrite
+            setup.simulation.cardsDirectory = cardsDir
+            setup.simulation.pin = pin
+            setup.simulation.newPIN = newPIN
+            setup.simulation.cards = try cards.map { try SimulatedOperatorPlan.parseCards($0) }
+            return setup
+        }
     }
 
-    struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Generate the backup key, write one share to each of n cards, read k back.")
+    struct Create: AsyncParsableCommand, SimulatedRun {
+        static let configuration = CommandConfiguration(
+            abstract: "Generate the backup key, write one share to each of n cards, read k back.",
+            discussion: """
+                One backup key per appliance: it cannot change after installation without \
+                invalidating every backup made under it, so a second create is refused unless \
+                --replace-key is given. --encrypt and --encrypted go together.
+                """)
         @OptionGroup var options: Options
         @Option(help: "k/n: shares needed / shares made (presets 2/3 and 3/5; any 2 <= k <= n <= 16).") var quorum = "2/3"
-        @Option(help: "The simulated operator changes each card's default PIN to this one on the pad.") var newPIN: String?
-        @Flag(help: "Overwrite cards that hold shares of another set still in use.") var overwrite = false
+        @Option(help: "Simulation: the PIN the simulated operator sets when the ceremony offers to change a card's default PIN.")
+        var newPIN: String?
+        @Flag(help: "Overwrite cards that hold a share of another set (never below k cards of a set this appliance keeps).")
+        var overwrite = false
+        @Flag(help: "Replace this appliance's backup key (backups made under the old one then need the old set's cards).")
+        var replaceKey = false
         @Option(help: "Encrypt this file under the new key (AES-256-GCM) into --encrypted.") var encrypt: String?
-        @Option(help: "Where to write the encrypted file.") var encrypted: String?
+        @Option(help: "Where to write the encrypted file (with --encrypt).") var encrypted: String?
 
-        func run() async throws {
-            let parts = quorum.split(separator: "/").compactMap { Int($0) }
-            guard parts.count == 2, (2...16).contains(parts[1]), (2...parts[1]).contains(parts[0]) else {
-                throw ValidationError("--quorum must be k/n with 2 <= k <= n <= 16, e.g. 2/3 or 3/5")
+        var simulated: Bool { options.simulate }
+
+        func validate() throws {
+            guard (encrypt == nil) == (encrypted == nil) else {
+                throw ValidationError(encrypt == nil ? "--encrypted needs --encrypt FILE (the file to encrypt)"
+                                                     : "--encrypt needs --encrypted OUT (where to write the encrypted file)")
             }
-            let (k, n) = (parts[0], parts[1])
-            let writePlan = Array(1...n), readPlan = Array((n - k + 1...n).reversed())
-            let station = try await CeremonyStation.open(options, plan: writePlan + readPlan, newPIN: newPIN)
-            var ceremony = QuorumCeremony(station: station.station, journal: station.journal)
-            ceremony.overwriteOtherSets = overwrite
-            print("Backup key ceremony: \(k) of \(n) cards")
-            let result: QuorumCeremony.Result
-            do { result = try await ceremony.create(k: k, n: n) } catch {
-                try await station.finish()
-                throw CLIError(error.description)
-            }
-            try await station.finish()
-            print("Set \(result.set) created and verified: "
-                + result.cards.map { "share \($0.x) on card \($0.card)" }.joined(separator: ", "))
-            print("Key check value: \(Hex.lower(BackupKey.keyCheckValue(result.key)))")
-            try encryptIfAsked(result.key)
+            _ = try Self.quorum(quorum)
         }
 
-        private func encryptIfAsked(_ key: SecretBytes) throws {
-            guard let encrypt else { return }
-            guard let encrypted else { throw ValidationError("--encrypt needs --encrypted OUT") }
-            guard let data = FileManager.default.contents(atPath: encrypt) else { throw CLIError("cannot read \(encrypt)") }
-            do { try writeFile(encrypted, try BackupFile.encrypt([UInt8](data), key: key)) } catch let error as BackupError {
-                throw CLIError(error.description)
+        static func quorum(_ text: String) throws -> (k: Int, n: Int) {
+            let parts = text.split(separator: "/", omittingEmptySubsequences: false).map { Int($0) }
+            guard parts.count == 2, let k = parts[0], let n = parts[1], (2...16).contains(n), (2...n).contains(k) else {
+                throw ValidationError("--quorum \(text): use k/n with 2 <= k <= n <= 16, e.g. 2/3 or 3/5")
             }
-            print("Encrypted \(encrypt) under the new key into \(encrypted)")
+            return (k, n)
+        }
+
+        func run() async throws {
+            let (k, n) = try Self.quorum(quorum)
+            let setup = try options.setup(newPIN: newPIN, overwrite: overwrite)
+            let outcome = try await CeremonyWorkflow.create(k: k, n: n, replaceKey: replaceKey,
+                                                           encrypt: encrypt.map { ($0, encrypted!) }, setup: setup, ui: Terminal())
+            let result = outcome.result
+            say("Set \(result.set) (\(k) of \(n)) created and verified; it is \(options.appliance) backup key")
+            for (x, card) in result.cards { say("  share \(x) written to card \(card)") }
+            say("  read back and checked: " + result.readBack.map { "share \($0.x) (card \($0.card))" }.joined(separator: ", "))
+            say(result.pinsChanged.isEmpty ? "  no PIN was changed"
+                : "  PIN changed on " + result.pinsChanged.map { "card \($0)" }.joined(separator: ", "))
+            if let replaced = result.replaced {
+                say("  it replaces set \(replaced): backups made under that key need its cards to be read")
+            }
+            say("Key check value: \(outcome.keyCheckValue)")
+            if let output = outcome.output, let encrypt { say("Encrypted \(encrypt) under the new key into \(output)") }
         }
     }
 
-    struct Restore: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Recombine the backup key from any k cards of a set.")
+    struct Restore: AsyncParsableCommand, SimulatedRun {
+        static let configuration = CommandConfiguration(
+            abstract: "Recombine the backup key from any k cards of a set (and decrypt a backup with it).",
+            discussion: """
+                On an appliance without a backup key (a node joining a cluster) the restored set \
+                becomes its backup key; a set other than the one in use is read and checked, not \
+                adopted. --decrypt and --output go together; the decrypted file is readable by \
+                its owner only.
+                """)
         @OptionGroup var options: Options
         @Option(help: "Decrypt this backup with the restored key into --output.") var decrypt: String?
-        @Option(help: "Where to write the decrypted backup.") var output: String?
+        @Option(help: "Where to write the decrypted backup (with --decrypt).") var output: String?
+
+        var simulated: Bool { options.simulate }
+
+        func validate() throws {
+            guard (decrypt == nil) == (output == nil) else {
+                throw ValidationError(decrypt == nil ? "--output needs --decrypt BACKUP (the backup to decrypt)"
+                                                     : "--decrypt needs --output OUT (where to write the decrypted backup)")
+            }
+        }
 
         func run() async throws {
-            let station = try await CeremonyStation.open(options, plan: Array(1...16), newPIN: nil)
-            let result: QuorumCeremony.Result
-            do { result = try await QuorumCeremony(station: station.station, journal: station.journal).restore() } catch {
-                try await station.finish()
-                throw CLIError(error.description)
+            let outcome = try await CeremonyWorkflow.restore(decrypt: decrypt.map { ($0, output!) }, setup: try options.setup(),
+                                                            ui: Terminal())
+            let result = outcome.result
+            say("Key of set \(result.set) (\(result.k) of \(result.n)) restored from "
+                + result.cards.map { "share \($0.x) (card \($0.card))" }.joined(separator: ", ")
+                + "; key check value \(outcome.keyCheckValue)")
+            switch result.adoption {
+            case .adopted: say("Set \(result.set) is now \(options.appliance) backup key")
+            case .inUse: say("Set \(result.set) is \(options.appliance) backup key")
+            case .notInUse(let current):
+                say("warning: set \(result.set) is not \(options.appliance) backup key (that is set \(current)); it was not adopted")
+            case .abandoned: say("warning: set \(result.set) was abandoned before its key was adopted; it was not adopted")
             }
-            try await station.finish()
-            print("Key restored from " + result.cards.map { "share \($0.x) (card \($0.card))" }.joined(separator: ", ")
-                + "; key check value \(Hex.lower(BackupKey.keyCheckValue(result.key)))")
-            if !result.badShares.isEmpty { print("warning: share(s) \(result.badShares) do not fit the others: replace those cards") }
-            guard let decrypt else { return }
-            guard let output else { throw ValidationError("--decrypt needs --output OUT") }
-            guard let data = FileManager.default.contents(atPath: decrypt) else { throw CLIError("cannot read \(decrypt)") }
-            do {
-                let plain = try BackupFile.decrypt([UInt8](data), key: result.key)
-                try plain.withBytes { try writeFile(output, $0) }
-            } catch let error as BackupError {
-                throw CLIError(error.description)
+            if !result.badShares.isEmpty { say("warning: share(s) \(result.badShares) do not fit the others: replace those cards") }
+            if let output = outcome.output, let decrypt {
+                say("Backup \(decrypt) decrypted into \(output) (readable by you only): the restored key is the right one")
             }
-            print("Backup \(decrypt) decrypted into \(output): the restored key is the right one")
         }
     }
 
-    struct Copy: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Copy one share card to another (for a second set of cards).")
+    struct Copy: AsyncParsableCommand, SimulatedRun {
+        static let configuration = CommandConfiguration(
+            abstract: "Copy one share card (the source) to another card (the target), for a second set of cards.")
         @OptionGroup var options: Options
-        @Flag(help: "Overwrite a target card that holds a share of another set still in use.") var overwrite = false
+        @Flag(help: "Overwrite a target card that holds a share of another set (never below k cards of a set this appliance keeps).")
+        var overwrite = false
+
+        var simulated: Bool { options.simulate }
 
         func run() async throws {
-            let station = try await CeremonyStation.open(options, plan: [], newPIN: nil)
-            let copy: (x: UInt8, from: String, to: String)
-            var ceremony = QuorumCeremony(station: station.station, journal: station.journal)
-            ceremony.overwriteOtherSets = overwrite
-            do { copy = try await ceremony.copyCard() } catch {
-                try await station.finish()
-                throw CLIError(error.description)
-            }
-            try await station.finish()
-            print("Share \(copy.x) copied from card \(copy.from) to card \(copy.to)")
+            let copy = try await CeremonyWorkflow.copy(setup: try options.setup(overwrite: overwrite), ui: Terminal())
+            say("Share \(copy.x) of set \(copy.set) copied from card \(copy.from) (source) to card \(copy.to) (target)")
         }
     }
 
-    struct Journal: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Which cards hold which share of which set.")
+    struct Journal: AsyncParsableCommand, SimulatedRun {
+        static let configuration = CommandConfiguration(abstract: "Which cards hold which share of which set, and the key in use.")
         @OptionGroup var options: Options
+        @Flag(help: "The journal as JSON: one object per set per line, then one for the key in use.") var json = false
+        var simulated: Bool { options.simulate }
+        var printsJSON: Bool { json }
 
         func run() async throws {
-            let store = JournalStore(path: CeremonyStation.journalPath(options))
-            let journal: CeremonyJournal
-            do { journal = try store.load() } catch { throw CLIError(error.description) }
-            if journal.sets.isEmpty { print("no share sets recorded in \(store.path)") }
-            for line in journal.summary { print(line) }
-            if let adopted = journal.adopted { print("in use: set \(adopted.set)") }
-        }
-    }
-}
-
-/// The station the ceremony runs on: a real reader, or the simulated one with its operator.
-struct CeremonyStation {
-    let station: any ShareCardStation
-    let journal: JournalStore
-    let simulatedOperator: SimulatedOperator?
-
-    func finish() async throws { try await simulatedOperator?.saveCards() }
-
-    static func journalPath(_ options: CeremonyCommand.Options, simulated: Bool? = nil) -> String {
-        if let journal = options.journal { return journal }
-        return (simulated ?? Self.simulated(options)) ? cardsDirectory(options) + "/ceremony.json"
-            : (CardSession.defaultStatePath() as NSString).deletingLastPathComponent + "/ceremony.json"
-    }
-
-    static func cardsDirectory(_ options: CeremonyCommand.Options) -> String {
-        options.cardsDir ?? (CardSession.defaultStatePath() as NSString).deletingLastPathComponent + "/sim-cards"
-    }
-
-    static func simulated(_ options: CeremonyCommand.Options) -> Bool {
-        options.simulate || (options.reader == nil && options.pcsc == nil && attachedReader() == nil)
-    }
-
-    /// The first attached reader as BUS:ADDRESS, if any (one libusb enumeration).
-    static func attachedReader() -> String? {
-        ((try? LibUSBLink.enumerate())?.first).map { "\($0.busNumber):\($0.deviceAddress)" }
-    }
-
-    static func open(_ options: CeremonyCommand.Options, plan: [Int], newPIN: String?) async throws -> CeremonyStation {
-        if options.simulate, options.reader != nil || options.pcsc != nil {
-            throw ValidationError("--simulate excludes --reader and --pcsc")
-        }
-        let route = try await ReaderRoute.open(reader: options.reader, pcsc: options.pcsc, simulate: options.simulate)
-        let say: @Sendable (String) -> Void = { print($0) }
-        switch route {
-        case .usb(let link):
-            print("reader: \(link.device.label)")
-            return CeremonyStation(station: PINPadStation(reader: try CCIDReader(link: link), messages: say),
-                                   journal: JournalStore(path: journalPath(options, simulated: false)), simulatedOperator: nil)
-        case .pcsc(let context, let reader):
-            return CeremonyStation(station: try await pcscStation(context, reader, say: say),
-                                   journal: JournalStore(path: journalPath(options, simulated: false)), simulatedOperator: nil)
-        case .none:
-            break
-        }
-        let journal = JournalStore(path: journalPath(options, simulated: true))
-        let order = try options.cards.map { text in
-            try text.split(separator: ",").map { item -> Int in
-                guard let number = Int(item.trimmingCharacters(in: .whitespaces)), (1...16).contains(number) else {
-                    throw ValidationError("--cards: \(text): card numbers 1 to 16, comma-separated")
-                }
-                return number
+            let (path, journal) = try CeremonyWorkflow.journal(setup: try options.setup())
+            if json {
+                for set in journal.sets { say(JournalJSON.set(set, inUse: set.set == journal.adopted?.set)) }
+                say(JournalJSON.summary(journal, path: path))
+                return
             }
-        } ?? plan
-        let simulated = SimulatedCCIDReader(profile: .cyberJackEcom)
-        let reader = try CCIDReader(link: simulated)
-        let pad = PINPadStation(reader: reader, messages: say)
-        let person = try SimulatedOperator(reader: simulated, inner: pad, directory: cardsDirectory(options),
-                                           plan: order, pin: options.pin, newPIN: newPIN)
-        print("reader: simulated cyberJack e-com; simulated cards in \(cardsDirectory(options))")
-        return CeremonyStation(station: person, journal: journal, simulatedOperator: person)
-    }
-
-    /// The station on a PC/SC reader: prompts on this terminal, answered with Enter (OK) or
-    /// "c" (Cancel); end of input cancels.
-    static func pcscStation(_ context: PCSCContext, _ reader: String,
-                            say: @escaping @Sendable (String) -> Void) async throws -> PCSCStation {
-        try await PCSCStation.open(context: context, reader: reader, hostConfirm: { _ in
-            // One line, prompt included: stdout is line-buffered on a terminal.
-            print("  [Enter] OK, [c Enter] Cancel")
-            guard let line = readLine() else { return .cancel }
-            return line.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("c") ? .cancel : .ok
-        }, messages: say)
+            if journal.sets.isEmpty { say("no share sets recorded in \(path)") }
+            for line in journal.summary { say(line) }
+            if let adopted = journal.adopted { say("in use: set \(adopted.set)") } else { say("no backup key in use") }
+            for event in journal.history { say("history: \(JournalJSON.date(event.date)) \(event.what)") }
+        }
     }
 }

@@ -15,7 +15,8 @@ struct MonitorCommand: ParsableCommand {
             """)
 
     @Option(help: "The daemon's event socket.") var socket = "/run/trustedpath/events.sock"
-    @Option(help: "Stop after this many events.") var count: Int?
+    @Option(parsing: .unconditional, help: "Stop after this many events (1 or more).", transform: CountOption.within(1...Int.max))
+    var count: Int?
 
     func run() throws {
         let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)

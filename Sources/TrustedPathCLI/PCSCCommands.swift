@@ -1,4 +1,5 @@
 import ArgumentParser
+import CCID
 import PCSC
 import TrustedPathCore
 
@@ -29,16 +30,24 @@ struct PCSCReadersCommand: AsyncParsableCommand {
         commandName: "readers",
         abstract: "List the readers, with the card state and ATR of each.")
 
+    @Flag(help: "One JSON object per reader per line: reader, state, atr.") var json = false
+
     func run() async throws {
         do throws(PCSCError) {
             let context = try PCSCContext()
             let readers = try await context.readers()
             if readers.isEmpty {
-                print("no readers")
+                if !json { print("no readers") }
                 return
             }
             let states = try await context.waitForChange(readers: readers.map { .unaware($0) }, timeout: .seconds(2))
             for state in states {
+                if json {
+                    print(JSONValue.object([("reader", .string(state.reader)),
+                                            ("state", .string("\(state.flags.subtracting(.changed))")),
+                                            ("atr", state.atr.isEmpty ? .null : .string(Hex.lower(state.atr)))]).rendered)
+                    continue
+                }
                 let atr = state.atr.isEmpty ? "" : "  ATR " + Hex.encode(state.atr, separator: " ")
                 print("\(state.reader)  [\(state.flags.subtracting(.changed))]\(atr)")
             }
@@ -55,11 +64,23 @@ struct PCSCFeaturesCommand: AsyncParsableCommand {
         discussion: "Needs a card in the reader: pcscd routes SCardControl through a card connection.")
 
     @Option(help: "The reader's name, as `trustedpath pcsc readers` prints it.") var reader: String
+    @Flag(help: "One JSON object: the reader, its features with their control codes, PIN properties.") var json = false
 
     func run() async throws {
         do throws(PCSCError) {
             let card = try await PCSCCard(context: PCSCContext(), reader: reader)
             let features = try await card.features()
+            if json {
+                let properties = try await card.pinProperties(features)
+                print(JSONValue.object([
+                    ("reader", .string(reader)),
+                    ("features", .object(features.features.map { ($0.name, .int(Int(features.controlCode($0) ?? 0))) })),
+                    ("lcd", properties.map { .string("\($0.lcdLines)x\($0.lcdCharactersPerLine)") } ?? .null),
+                    ("pinEntry", .bool(features.controlCode(.verifyPINDirect) != nil)),
+                ]).rendered)
+                try await card.disconnect()
+                return
+            }
             if features.isEmpty {
                 print("\(reader): no PC/SC part 10 features (no secure PIN entry)")
             }
@@ -93,7 +114,8 @@ struct PCSCBenchCommand: AsyncParsableCommand {
 
     @Option(help: "The reader's name.") var reader: String
     @Option(help: "The APDU in hex.") var apdu = "00B0000010"
-    @Option(help: "How many times.") var count = 10_000
+    @Option(parsing: .unconditional, help: "How many times, 1 to 10,000,000.", transform: CountOption.within(1...10_000_000))
+    var count = 10_000
 
     func run() async throws {
         guard let bytes = Hex.decode(apdu), bytes.count >= 4 else { throw ValidationError("--apdu: not an APDU in hex") }

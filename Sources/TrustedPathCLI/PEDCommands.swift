@@ -1,4 +1,5 @@
 import ArgumentParser
+import CCID
 import PED
 import PEDAuth
 import PEDProtocol
@@ -24,6 +25,7 @@ struct PEDCommand: AsyncParsableCommand {
         @Option(help: "Key-activity timeout in seconds (200 to 600).") var keyTimeout = 200
         @Option(help: "Make the simulated PED misbehave on the next operation: hang, garbage, late, corrupt, disappear.")
         var fault: String?
+        @Option(help: "Record the USB conversation as a usbmon capture (PED key secrets redacted).") var record: String?
     }
 
     struct RoleOptions: ParsableArguments {
@@ -44,6 +46,7 @@ struct PEDCommand: AsyncParsableCommand {
     struct Info: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The PED's firmware, power source and compatibility with the HSM.")
         @OptionGroup var options: Options
+        @Flag(help: "One JSON object: serial, firmware, power, hsmFirmware, compatible.") var json = false
 
         func run() async throws {
             let station = try await PEDStation.open(options)
@@ -52,8 +55,15 @@ struct PEDCommand: AsyncParsableCommand {
                 await station.finish()
                 throw CLIError(error.description)
             }
-            print("PED \(id.serial): firmware \(id.firmware), \(id.power == .usbBus ? "USB bus-powered" : "externally powered")")
-            print("HSM firmware \(options.hsmFirmware): compatible")
+            let power = id.power == .usbBus ? "usbBus" : "external"
+            if json {
+                print(JSONValue.object([("serial", .string(id.serial)), ("firmware", .string("\(id.firmware)")),
+                                        ("power", .string(power)), ("hsmFirmware", .string(options.hsmFirmware)),
+                                        ("compatible", .bool(true))]).rendered)
+            } else {
+                print("PED \(id.serial): firmware \(id.firmware), \(id.power == .usbBus ? "USB bus-powered" : "externally powered")")
+                print("HSM firmware \(options.hsmFirmware): compatible")
+            }
             await station.finish()
         }
     }

@@ -5,6 +5,7 @@ import PEDProtocol
 import Power
 import Simulator
 import TrustedPathCore
+import TrustedPathWorkflows
 import USBLink
 
 /// The PED a `trustedpath ped` command talks to: a real one on USB, or the simulated PED with
@@ -12,6 +13,8 @@ import USBLink
 struct PEDStation {
     let driver: PEDDriver
     let simulated: SimulatedPED?
+    /// The usbmon capture of the session (`--record`), PED secrets redacted.
+    let recording: PcapFileSink?
 
     var auth: RoleAuthenticator { RoleAuthenticator(driver: driver) }
 
@@ -21,14 +24,17 @@ struct PEDStation {
         }
         let timeouts: PEDTimeouts
         do { timeouts = try PEDTimeouts(keyActivitySeconds: options.keyTimeout) } catch { throw CLIError(error.description) }
+        if let record = options.record { try Files.checkOutput(record, as: "the recording") }
         if options.simulate {
             guard let firmware = FirmwareVersion(options.pedFirmware) else {
                 throw CLIError("--ped-firmware must be like 2.9.0, not \(options.pedFirmware)")
             }
             let ped = SimulatedPED(firmware: firmware)
-            let driver = PEDDriver(link: ped, hsmFirmware: hsm, recovery: SimulatedPEDRecovery(ped: ped),
-                                   reopen: { try await ped.reopen(); return ped }, timeouts: simulatedTimeouts(timeouts))
-            return PEDStation(driver: driver, simulated: ped)
+            let recording = try options.record.map { try sink($0) }
+            let record: @Sendable (any USBLink) -> any USBLink = { Self.recorded($0, into: recording) }
+            let driver = PEDDriver(link: record(ped), hsmFirmware: hsm, recovery: SimulatedPEDRecovery(ped: ped),
+                                   reopen: { try await ped.reopen(); return record(ped) }, timeouts: simulatedTimeouts(timeouts))
+            return PEDStation(driver: driver, simulated: ped, recording: recording)
         }
         // A real PED: the recovery ladder works on it through sysfs (USB reset, re-authorize,
         // port power); after each step it is opened again wherever it re-enumerated.
@@ -41,10 +47,27 @@ struct PEDStation {
             throw CLIError("cannot open the PED \(selector): \(error)")
         }
         let recovery = try? SysfsDeviceRecovery(locating: "\(link.device.busNumber):\(link.device.deviceAddress)")
+        let recording: PcapFileSink?
+        do { recording = try options.record.map { try sink($0) } } catch {
+            await link.close()
+            throw error
+        }
         var reopen: PEDDriver.Reopen?
-        if let recovery { reopen = { try await reopenPED(recovery) } }
-        return PEDStation(driver: PEDDriver(link: link, hsmFirmware: hsm, recovery: recovery, reopen: reopen,
-                                            timeouts: timeouts), simulated: nil)
+        if let recovery { reopen = { Self.recorded(try await reopenPED(recovery), into: recording) } }
+        return PEDStation(driver: PEDDriver(link: recorded(link, into: recording), hsmFirmware: hsm, recovery: recovery,
+                                            reopen: reopen, timeouts: timeouts), simulated: nil, recording: recording)
+    }
+
+    private static func sink(_ path: String) throws -> PcapFileSink {
+        do { return try PcapFileSink(path: path) } catch {
+            throw CLIError("the recording \(path) cannot be created: \(error.context)")
+        }
+    }
+
+    /// The link as the driver sees it: recorded, PED secrets blanked, when asked to.
+    private static func recorded(_ link: any USBLink, into sink: PcapFileSink?) -> any USBLink {
+        guard let sink else { return link }
+        return RecordingLink(wrapping: link, sink: sink, redactor: PEDRedaction.redactor(for: link.device))
     }
 
     /// The PED again, at the address it re-enumerated at after a recovery step.
@@ -90,5 +113,9 @@ struct PEDStation {
             print("recovery: " + outcome.attempts.map(\.description).joined(separator: "; "))
         }
         await driver.close()
+        if let recording {
+            recording.close()
+            if let failure = recording.failure { print("warning: the recording \(recording.path) is incomplete: \(failure)") }
+        }
     }
 }

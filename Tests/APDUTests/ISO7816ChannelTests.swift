@@ -11,7 +11,7 @@ actor ScriptedChannel: CardChannel {
 
     var finished: Bool { index == script.count }
 
-    func transmit(_ command: CommandAPDU) async throws -> ResponseAPDU {
+    func transmit(_ command: CommandAPDU) async throws(CardChannelError) -> ResponseAPDU {
         let bytes = command.encoded()
         guard index < script.count else {
             failures.append("unexpected command \(bytes)")
@@ -20,13 +20,13 @@ actor ScriptedChannel: CardChannel {
         let (expect, reply) = script[index]
         index += 1
         if bytes != expect { failures.append("command \(index): sent \(bytes), expected \(expect)") }
-        return try ResponseAPDU(parsing: reply)
+        do { return try ResponseAPDU(parsing: reply) } catch { throw CardChannelError(error) }
     }
 }
 
 /// The endless 61xx card.
 struct AlwaysMoreData: CardChannel {
-    func transmit(_ command: CommandAPDU) async throws -> ResponseAPDU {
+    func transmit(_ command: CommandAPDU) async throws(CardChannelError) -> ResponseAPDU {
         ResponseAPDU(data: [0xAA], statusWord: StatusWord(0x6101))
     }
 }
@@ -102,19 +102,23 @@ struct AlwaysMoreData: CardChannel {
     @Test func endlessGetResponseIsBounded() async throws {
         let channel = ISO7816Channel(AlwaysMoreData())
         let command = try CommandAPDU(cla: 0, ins: 0xB0, p1: 0, p2: 0, ne: 1)
-        await #expect(throws: APDUError.self) { try await channel.transmit(command) }
+        // The APDU layer's own error travels inside the seam's, a protocol failure.
+        let endless = await #expect(throws: CardChannelError.self) { try await channel.transmit(command) }
+        #expect(endless?.apdu?.code == .tooManyResponses && endless?.cause == .protocolError)
         var options = ISO7816Channel.Options()
         options.maxResponseLength = 10
-        await #expect(throws: APDUError(.responseTooLong, "over 10 bytes")) {
+        let long = await #expect(throws: CardChannelError.self) {
             try await ISO7816Channel(AlwaysMoreData(), options: options).transmit(command)
         }
+        #expect(long?.apdu == APDUError(.responseTooLong, "over 10 bytes"))
     }
 
     @Test func byteChannelParses() async throws {
         let channel = ByteCardChannel { bytes in bytes.count == 4 ? [0x90, 0x00] : [0x90] }
         #expect(try await channel.transmit(CommandAPDU(cla: 0, ins: 0xA4, p1: 0, p2: 0)).statusWord == .success)
-        await #expect(throws: APDUError.self) {
+        let error = await #expect(throws: CardChannelError.self) {
             try await channel.transmit(CommandAPDU(cla: 0, ins: 0xA4, p1: 0, p2: 0, ne: 1))
         }
+        #expect(error?.apdu?.code == .truncated)
     }
 }

@@ -1,10 +1,11 @@
+import Foundation
 import Testing
 import TrustedPathCore
 import Quorum
 @testable import Ceremony
 
 @Suite struct CeremonyTests {
-    let a = FakeCard("A"), b = FakeCard("B"), c = FakeCard("C"), d = FakeCard("D"), e = FakeCard("E")
+    let a = FakeCard("A"), b = FakeCard("B"), c = FakeCard("C"), d = FakeCard("D"), e = FakeCard("E"), f = FakeCard("F")
 
     private func create(_ k: Int, _ n: Int, _ inserts: [FakeStation.Insert], answers: [PadAnswer] = [],
                         journal: JournalStore = temporaryJournal()) async throws -> (QuorumCeremony.Result, FakeStation, JournalStore) {
@@ -15,7 +16,8 @@ import Quorum
 
     @Test func twoOfThreeWrittenAndReadBackInAnyOrder() async throws {
         let (result, station, journal) = try await create(2, 3, [.card(a), .card(b), .card(c), .card(c), .card(a)])
-        #expect(result.cards.map(\.card) == ["A", "C"])
+        #expect(result.cards.map(\.card) == ["A", "B", "C"])
+        #expect(result.readBack.map(\.card) == ["A", "C"])
         #expect(await station.prompts == [.writeNewKey, .insertCard(1), .changePIN, .insertCard(2), .changePIN,
                                           .insertCard(3), .changePIN, .readNewKey, .insertCard(1), .insertCard(2)])
         let log = try journal.load()
@@ -77,7 +79,8 @@ import Quorum
     @Test func aCardPulledWhileWritingIsWrittenAgain() async throws {
         await c.script(pulledWrites: 1)
         let (result, station, _) = try await create(2, 3, [.card(a), .card(b), .card(c), .card(c), .card(a), .card(c)])
-        #expect(result.cards.map(\.card) == ["A", "C"])
+        #expect(result.cards.map(\.card) == ["A", "B", "C"])
+        #expect(result.readBack.map(\.card) == ["A", "C"])
         #expect(await station.messages.contains { $0.contains("pulled while writing") })
     }
 
@@ -115,15 +118,104 @@ import Quorum
         #expect(await station.messages.contains { $0.contains("card A already holds share 1 of this set") })
     }
 
-    @Test func aCardOfTheSetInUseIsNotOverwrittenUnlessAsked() async throws {
+    /// One backup key per appliance: a second create is refused before its first prompt, and
+    /// the journal is left byte for byte as it was.
+    @Test func aSecondCreateIsRefusedBeforeAnyPrompt() async throws {
         let journal = temporaryJournal()
-        _ = try await create(2, 2, [.card(a), .card(b), .card(a), .card(b)], journal: journal)
-        let station = FakeStation(inserts: [.card(a), .card(c), .card(d), .card(c), .card(d)])
-        _ = try await QuorumCeremony(station: station, journal: journal).create(k: 2, n: 2)
-        #expect(await station.messages.contains { $0.contains("which is still in use") })
-        var overwriting = QuorumCeremony(station: FakeStation(inserts: [.card(a), .card(b), .card(a), .card(b)]), journal: journal)
+        let (first, _, _) = try await create(2, 2, [.card(a), .card(b), .card(a), .card(b)], journal: journal)
+        let before = FileManager.default.contents(atPath: journal.path)
+        let station = FakeStation(inserts: [.card(c), .card(d), .card(c), .card(d)])
+        let error = await #expect(throws: CeremonyError.self) {
+            try await QuorumCeremony(station: station, journal: journal).create(k: 2, n: 2)
+        }
+        #expect(error?.code == .keyInUse)
+        #expect(error?.description.contains("set \(first.set) (2 of 2), in use since") == true)
+        #expect(error?.description.contains("--replace-key") == true)
+        #expect(await station.prompts.isEmpty)
+        #expect(FileManager.default.contents(atPath: journal.path) == before)
+    }
+
+    /// With `replaceKey` the old set is kept as replaced (its backups need its cards), and its
+    /// cards are still not overwritten unless asked; asked, never below k cards of it.
+    @Test func aReplacedSetKeepsItsCardsAndNeverDropsBelowK() async throws {
+        let journal = temporaryJournal()
+        let (old, _, _) = try await create(2, 2, [.card(a), .card(b), .card(a), .card(b)], journal: journal)
+        var replacing = QuorumCeremony(station: FakeStation(inserts: [.card(a), .card(c), .card(d), .card(c), .card(d)]),
+                                       journal: journal)
+        replacing.replaceKey = true
+        let new = try await replacing.create(k: 2, n: 2)
+        #expect(new.replaced == old.set && new.cards.map(\.card) == ["C", "D"])
+        var log = try journal.load()
+        #expect(log.adopted?.set == new.set && log.set(old.set)?.state == .replaced)
+        #expect(log.history.last?.what.contains("backup key replaced: set \(old.set) by set \(new.set)") == true)
+
+        // A copy of A makes A spare; B is then the last card of share 2 and stays.
+        _ = try await QuorumCeremony(station: FakeStation(inserts: [.card(a), .card(e)]), journal: journal).copyCard()
+        let station = FakeStation(inserts: [.card(a), .card(b), .card(f), .card(a), .card(f)])
+        var overwriting = QuorumCeremony(station: station, journal: journal)
+        overwriting.replaceKey = true
         overwriting.overwriteOtherSets = true
-        _ = try await overwriting.create(k: 2, n: 2)
+        let third = try await overwriting.create(k: 2, n: 2)
+        #expect(third.cards.map(\.card) == ["A", "F"])
+        let messages = await station.messages
+        #expect(messages.contains { $0.contains("Overwriting share 1 of set \(old.set) (replaced) on card A: set \(old.set) is left with 2 card(s) on record, 2 needed") })
+        #expect(messages.contains { $0.contains("fewer than the 2 its key needs: nothing was written") })
+        log = try journal.load()
+        #expect(log.set(old.set)?.shares.map(\.card).sorted() == ["B", "E"])
+        #expect(log.history.contains { $0.what.hasPrefix("card A: share 1 of set \(old.set) overwritten with share 1 of set \(third.set)") })
+    }
+
+    /// A restore on an appliance without a key (a node joining the cluster) adopts the set; a
+    /// restore of another set than the one in use reads it and says so, adopting nothing.
+    @Test func aRestoreAdoptsOnlyWhereThereIsNoKey() async throws {
+        let (made, _, _) = try await create(2, 2, [.card(a), .card(b), .card(a), .card(b)])
+        let joining = temporaryJournal()
+        let joined = try await QuorumCeremony(station: FakeStation(inserts: [.card(b), .card(a)]), journal: joining).restore()
+        #expect(joined.adoption == .adopted)
+        let log = try joining.load()
+        #expect(log.adopted?.set == made.set && log.adopted?.origin == .restored && log.adopted?.adopted != nil)
+
+        let other = try await create(2, 2, [.card(c), .card(d), .card(c), .card(d)])
+        let before = FileManager.default.contents(atPath: joining.path)
+        let station = FakeStation(inserts: [.card(c), .card(d)])
+        let foreign = try await QuorumCeremony(station: station, journal: joining).restore()
+        #expect(foreign.adoption == .notInUse(current: made.set) && foreign.set == other.0.set)
+        #expect(await station.messages.contains { $0.contains("is not this appliance's backup key") })
+        #expect(FileManager.default.contents(atPath: joining.path) == before)
+    }
+
+    /// A journal that does not parse stops the ceremony before its first prompt, names the
+    /// file and the way on, and is left as it is.
+    @Test func aDamagedJournalIsNamedAndNeverReplaced() async throws {
+        let journal = temporaryJournal()
+        let damaged = Data("{\"version\": 1, \"sets\": [{\"set\": 12}]}".utf8)
+        try damaged.write(to: URL(fileURLWithPath: journal.path))
+        let station = FakeStation(inserts: [.card(a), .card(b)])
+        let error = await #expect(throws: CeremonyError.self) {
+            try await QuorumCeremony(station: station, journal: journal).create(k: 2, n: 2)
+        }
+        #expect(error?.code == .journal)
+        #expect(error?.description.contains("\(journal.path) is damaged (sets[0].set has a value of the wrong kind)") == true, "\(error?.description ?? "")")
+        #expect(error?.description.contains("mv \(journal.path) \(journal.path).damaged") == true)
+        #expect(error?.description.contains("NSCocoaErrorDomain") == false && error?.description.contains("typeMismatch") == false)
+        #expect(await station.prompts.isEmpty)
+        #expect(FileManager.default.contents(atPath: journal.path) == damaged)
+    }
+
+    @Test func theLastTryIsSpentOnlyWhenAllowed() async throws {
+        _ = try await create(2, 2, [.card(a), .card(b), .card(a), .card(b)])
+        #expect(await a.lastTryAllowed == false)
+        var ceremony = QuorumCeremony(station: FakeStation(inserts: [.card(c), .card(d), .card(c), .card(d)]),
+                                      journal: temporaryJournal())
+        ceremony.allowLastTry = true
+        _ = try await ceremony.create(k: 2, n: 2)
+        #expect(await c.lastTryAllowed == true)
+    }
+
+    @Test func theResultNamesEveryPINChanged() async throws {
+        let (result, _, _) = try await create(2, 2, [.card(a), .card(b), .card(a), .card(b)],
+                                              answers: [.ok, .ok, .ok, .ok, .cancel])
+        #expect(result.pinsChanged == ["A"])
     }
 
     /// A card holding a share of a set this appliance's journal does not know: refused, and
@@ -192,7 +284,9 @@ import Quorum
         #expect(await station.messages.contains { $0.contains("card B holds share 2, which was read already") })
         // A later ceremony must not overwrite the cards of the set in use.
         let next = FakeStation(inserts: [.card(a), .card(c), .card(d), .card(c), .card(d)])
-        let second = try await QuorumCeremony(station: next, journal: journal).create(k: 2, n: 2)
+        var replacing = QuorumCeremony(station: next, journal: journal)
+        replacing.replaceKey = true
+        let second = try await replacing.create(k: 2, n: 2)
         #expect(await next.messages.contains { $0.contains("card A holds share 1 of set \(first.set), which is still in use") })
         #expect(second.cards.map(\.card) == ["C", "D"])
     }

@@ -9,6 +9,8 @@ actor FakeCard: ShareCard {
     private(set) var stored: [UInt8]?
     private(set) var defaultPIN = true
     private(set) var verifications = 0
+    /// Whether the last verification was allowed to spend the last try.
+    private(set) var lastTryAllowed = false
     var foreign = false
     var blocked = false
     /// Like a TCOS card: the slot header says a share is there, not which one.
@@ -39,8 +41,9 @@ actor FakeCard: ShareCard {
         return CardInspection(kind: kind, defaultPINSet: defaultPIN, triesLeft: blocked ? 0 : 3, blocked: blocked)
     }
 
-    func verifyOnPad() throws(CeremonyError) {
+    func verifyOnPad(allowLastTry: Bool) throws(CeremonyError) {
         verifications += 1
+        lastTryAllowed = allowLastTry
         if !verifyFaults.isEmpty {
             let code = verifyFaults.removeFirst()
             if code == .cardBlocked { blocked = true }

@@ -13,7 +13,7 @@ extension PCSCTierTests {
             try await PCSCTier.withCard(SimulatedTCOSCard(profile: .trustedPath)) { _, _ in
                 let result = try await PCSCTier.run(Self.binary, ["card", "status", "--slot", "share", "--pcsc", "Virtual PCD 00 00"])
                 #expect(result.status == 0, "\(result.output)")
-                #expect(result.output.contains("reader: Virtual PCD 00 00 (through pcscd)"), "\(result.output)")
+                #expect(result.output.contains("reader: \"Virtual PCD 00 00\" (through pcscd)"), "\(result.output)")
                 #expect(result.output.contains("PIN 3 tries left; default PIN"), "\(result.output)")
             }
         }

@@ -31,7 +31,7 @@ extension PCSCTierTests {
                 let result = try await PCSCTier.run(Self.binary, ["ceremony", "restore", "--pcsc", "No Such Reader",
                                                                    "--journal", Self.journal()])
                 #expect(result.status != 0)
-                #expect(result.output.contains("pcscd has no reader \"No Such Reader\"; it has: Virtual PCD 00 00"),
+                #expect(result.output.contains("pcscd has no reader \"No Such Reader\"; it has: \"Virtual PCD 00 00\""),
                         "\(result.output)")
             }
         }

@@ -16,7 +16,7 @@ import USBLink
 /// Everything else is the real station, PIN pad layer, reader session and USB conversation.
 actor TestOperator: ShareCardStation {
     let reader: SimulatedCCIDReader?
-    let inner: PINPadStation
+    let inner: PadShareCardStation
     private var plan: [Int]
     private let drawer: [Int: SimulatedTCOSCard]
     /// Keys typed at the next PIN entries, in order; then the right PIN.
@@ -30,7 +30,7 @@ actor TestOperator: ShareCardStation {
     init(reader: SimulatedCCIDReader?, link: any USBLink, drawer: [Int: SimulatedTCOSCard] = [:], plan: [Int] = [],
          pinEntries: [[KeypadKey]] = [], pullWhileWriting: Set<Int> = [], unplugAt: Int? = nil) throws {
         self.reader = reader
-        inner = PINPadStation(reader: try CCIDReader(link: link), messages: { _ in })
+        inner = PadShareCardStation(pad: USBPadStation(reader: try CCIDReader(link: link)), inform: { _ in })
         self.plan = plan
         self.drawer = drawer
         self.pinEntries = pinEntries
@@ -80,9 +80,9 @@ actor TestOperator: ShareCardStation {
         let person: TestOperator
         var identity: String { inner.identity }
         func inspect() async throws(CeremonyError) -> CardInspection { try await inner.inspect() }
-        func verifyOnPad() async throws(CeremonyError) {
+        func verifyOnPad(allowLastTry: Bool) async throws(CeremonyError) {
             await person.typePIN()
-            try await inner.verifyOnPad()
+            try await inner.verifyOnPad(allowLastTry: allowLastTry)
         }
         func writeShare(_ record: ShareRecord) async throws(CeremonyError) {
             await person.maybePull(identity)
@@ -124,7 +124,8 @@ actor TestOperator: ShareCardStation {
         let live = try TestOperator(reader: simulated, link: RecordingLink(wrapping: simulated, sink: sink),
                                     drawer: Self.drawer(3), plan: [1, 2, 3, 3, 1])
         let made = try await ceremony(live).create(k: 2, n: 3)
-        #expect(made.cards.map(\.x) == [1, 3])
+        #expect(made.cards.map(\.x) == [1, 2, 3])
+        #expect(made.readBack.map(\.x) == [1, 3])
 
         let packets = try CaptureReader.readAll(UsbmonCaptureWriter().capture(sink.packets))
         let replay = ReplayLink(packets: packets.map(\.packet), frames: packets.map(\.frame), device: simulated.device)

@@ -32,5 +32,7 @@ func secret(_ text: String) -> SecretBytes { SecretBytes(Array(text.utf8)) }
 /// A channel that always answers the same bytes: a card with a broken FCP.
 struct FixedAnswerChannel: CardChannel {
     let answer: [UInt8]
-    func transmit(_ command: CommandAPDU) async throws -> ResponseAPDU { try ResponseAPDU(parsing: answer) }
+    func transmit(_ command: CommandAPDU) async throws(CardChannelError) -> ResponseAPDU {
+        do { return try ResponseAPDU(parsing: answer) } catch { throw CardChannelError(error) }
+    }
 }

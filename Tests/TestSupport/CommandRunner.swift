@@ -25,11 +25,18 @@ public enum CommandRunner {
     /// Runs `tool` to its end, or kills it after `timeout` (then `timedOut` is set and the
     /// status is the signal's): a child that waits for something that never comes fails the
     /// test that started it instead of hanging the whole run.
-    public static func run(_ arguments: [String], stdin: String? = nil, tool: String = "trustedpath",
+    /// - Parameter environment: variables set (or replaced) for the child, e.g. a fresh HOME.
+    /// - Parameter executable: another program than a build product (e.g. /bin/sh).
+    public static func run(_ arguments: [String], stdin: String? = nil, tool: String = "trustedpath", executable: URL? = nil,
+                           environment: [String: String] = [:], workingDirectory: URL? = nil,
                            timeout: Duration = .seconds(120)) throws -> Result {
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent(tool)
+        process.executableURL = executable ?? productsDirectory.appendingPathComponent(tool)
         process.arguments = arguments
+        if let workingDirectory { process.currentDirectoryURL = workingDirectory }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err
