@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "PED", targets: ["PED"]),
         .library(name: "PEDAuth", targets: ["PEDAuth"]),
         .library(name: "TrustedPathWorkflows", targets: ["TrustedPathWorkflows"]),
+        .library(name: "USBEmulation", targets: ["USBEmulation"]),
         .executable(name: "trustedpath", targets: ["TrustedPathCLI"]),
         .executable(name: "trustedpathd", targets: ["TrustedPathDaemon"]),
     ],
@@ -45,9 +46,13 @@ let package = Package(
                        providers: [.apt(["libusb-1.0-0-dev"])]),
         .systemLibrary(name: "CUdev", pkgConfig: "libudev",
                        providers: [.apt(["libudev-dev"])]),
-        // Test-only: umockdev's testbed API for the system tier.
+        // umockdev's testbed API: the system tier's testbeds, and simulated devices on the
+        // real USB stack (`trustedpath simulate usb`).
         .systemLibrary(name: "CUMockdev", pkgConfig: "umockdev-1.0",
                        providers: [.apt(["libumockdev-dev"])]),
+        // usbdevfs served at the ioctl level in C: umockdev's GObject signal and the kernel's
+        // usbdevfs_urb layout, for USBEmulation.
+        .target(name: "CUSBGadget", dependencies: ["CUMockdev"]),
         .systemLibrary(name: "CPCSCLite", pkgConfig: "libpcsclite",
                        providers: [.apt(["libpcsclite-dev"])]),
 
@@ -67,6 +72,9 @@ let package = Package(
                                                   "PEDProtocol", "Power", "Quorum"],
                 swiftSettings: strict),
         .target(name: "TCOS", dependencies: ["TrustedPathCore", "APDU"], swiftSettings: strict),
+        // The system layer: simulated devices on a umockdev testbed's USB bus, so libusb, libudev,
+        // pcscd and libccid drive them as hardware.
+        .target(name: "USBEmulation", dependencies: ["USBLink", "CUSBGadget", "CUMockdev"], swiftSettings: strict),
         // The devices layer: a TCOS card behind a PIN-pad reader, PIN typed on the keypad only.
         .target(name: "PINPad", dependencies: ["TrustedPathCore", "APDU", "CCID", "CCIDReader", "TCOS", "PCSC"],
                 swiftSettings: strict),
@@ -102,7 +110,7 @@ let package = Package(
             "TrustedPathWorkflows",
             "Transcript", "CaptureDecoder", "CCID", "APDU", "USBLink", "LibUSBLink", "CCIDReader", "Simulator",
             "TCOS", "PCSC", "VPCDBridge", "Quorum", "BackupKey", "PINPad", "Ceremony", "Hotplug",
-            "Power", "PEDProtocol", "PED", "PEDAuth",
+            "Power", "PEDProtocol", "PED", "PEDAuth", "USBEmulation", "POSIXSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         // Installed built with `--static-swift-stdlib`: idle resident memory ~2 MiB smaller

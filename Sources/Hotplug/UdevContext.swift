@@ -79,8 +79,11 @@ final class UdevContext {
     }
 
     /// bInterfaceClass of the usb_interface children udev knows (none yet in the usb_device
-    /// add event on real hardware: the kernel adds interfaces after the device).
+    /// add event on real hardware: the kernel adds interfaces after the device). Children
+    /// only: udev's parent match also yields the interfaces of devices further down, and a
+    /// hub with a reader on one of its ports is not a reader.
     private func childInterfaceClasses(_ device: OpaquePointer) -> Set<UInt8> {
+        let ownPath = udev_device_get_syspath(device).map { String(cString: $0) }
         guard let enumerate = udev_enumerate_new(udev) else { return [] }
         defer { udev_enumerate_unref(enumerate) }
         udev_enumerate_add_match_parent(enumerate, device)
@@ -90,7 +93,8 @@ final class UdevContext {
         var entry = udev_enumerate_get_list_entry(enumerate)
         while let current = entry {
             if let name = udev_list_entry_get_name(current), let child = udev_device_new_from_syspath(udev, name) {
-                if let value = udev_device_get_sysattr_value(child, "bInterfaceClass"),
+                let parentPath = udev_device_get_parent(child).flatMap { udev_device_get_syspath($0) }.map { String(cString: $0) }
+                if parentPath == ownPath, let value = udev_device_get_sysattr_value(child, "bInterfaceClass"),
                    let cls = UInt8(String(cString: value).trimmingSpaces, radix: 16) {
                     classes.insert(cls)
                 }

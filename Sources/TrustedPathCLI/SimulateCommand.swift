@@ -12,7 +12,7 @@ struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract: "Serve simulated devices to the host stack.",
-        subcommands: [SimulateVPCDCommand.self])
+        subcommands: [SimulateVPCDCommand.self, SimulateUSBCommand.self])
 }
 
 /// `trustedpath simulate vpcd`: one virtual card in pcscd's vpcd reader until interrupted.
