@@ -81,18 +81,21 @@ public struct CardT1Engine: Sendable {
 
     /// An R-block that is not a chaining acknowledgement (ISO 7816-3 §11.6.2, Annex A):
     /// - it names our last I-block (N(R) = its N(S)): that block was lost or garbled, send it again;
-    /// - our last block was an R- or S-block: the host did not get it, send it again;
-    /// - otherwise the host's own I-block never arrived: ask for it with R(N(S) expected).
+    /// - our S(WTX) or S(IFS) request is unanswered: the host did not get it, send it again;
+    /// - otherwise the host's own block never arrived (or our acknowledgement of its chain
+    ///   went astray): R(N(S) we expect), which asks for it and acknowledges alike.
     private mutating func answerRBlock(sequence: UInt8) -> [UInt8] {
-        guard lastSent.count >= 2, let kind = T1Block.kind(pcb: lastSent[1]) else {
-            return send(.receiveReady(sequence: expectedHostSequence, error: .none))
+        if lastSent.count >= 2, let kind = T1Block.kind(pcb: lastSent[1]) {
+            switch kind {
+            case .information(let sent, _) where sent == sequence:
+                return lastSent
+            case .supervisory(_, response: false) where awaitingWTXResponse || awaitingIFSResponse != nil:
+                return lastSent
+            default:
+                break
+            }
         }
-        switch kind {
-        case .information(let sent, _) where sent != sequence:
-            return send(.receiveReady(sequence: expectedHostSequence, error: .none))
-        default:
-            return lastSent
-        }
+        return send(.receiveReady(sequence: expectedHostSequence, error: .none))
     }
 
     private mutating func supervisory(_ type: T1Block.SType, response: Bool, inf: [UInt8]) -> [UInt8] {

@@ -327,8 +327,13 @@ extension SimulatedCCIDReader {
 
     /// Queues a reply, applying the next injected fault to it.
     func enqueue(_ reply: [UInt8]) {
+        let previous = lastReply
+        lastReply = reply
         guard !faults.isEmpty else { return replies.push(reply) }
         switch faults.removeFirst() {
+        case .previousAnswerFirst:
+            if !previous.isEmpty { replies.push(previous) }
+            replies.push(reply)
         case .staleFrameFirst:
             var stale = reply
             stale[6] &-= 1

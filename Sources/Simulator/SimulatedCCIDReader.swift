@@ -17,6 +17,8 @@ public actor SimulatedCCIDReader: USBLink {
     var interrupts = TransferQueue()
     var faults: [ReaderFault] = []
     var lineEvents: [T1LineEvent] = []
+    /// The last reply queued, for `ReaderFault.previousAnswerFirst`.
+    var lastReply: [UInt8] = []
     var gone = false
     var closed = false
     private var nextWaiterID: UInt64 = 0
