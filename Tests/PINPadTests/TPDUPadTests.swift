@@ -67,6 +67,22 @@ import Transcript
         try await again.pad.verifyOnPad(slot: .backupKeyShare)
     }
 
+    /// A recording of the T=1 session keeps the share out, in both directions, the PIN
+    /// block's exchange (Secure and the card's block) included.
+    @Test func aRecordingOfTheT1SessionHoldsNoShareBytes() async throws {
+        let h = try await PadHarness(profile: .spr532, card: Self.card(1), redact: true)
+        await h.press("123456,ok")
+        try await h.pad.verifyOnPad(slot: .backupKeyShare)
+        let card = try await h.pad.card()
+        let share = Array(repeating: UInt8(0xA5), count: 40)
+        try await card.writeSlot(.backupKeyShare, content: .shamirShareRecord, data: .init(share))
+        #expect(try await card.readSlot(.backupKeyShare).data.withBytes { $0 } == share)
+        let leaked = h.sink.packets.filter { packet in
+            packet.data.count >= 8 && (0...(packet.data.count - 8)).contains { packet.data[$0..<($0 + 8)].allSatisfy { $0 == 0xA5 } }
+        }
+        #expect(leaked.isEmpty, "\(leaked.count) packet(s) carry the share")
+    }
+
     /// Every I-block of the session, ours in XfrBlock and the reader's in Secure (its
     /// bTeoPrologue PCB), alternates N(S) 0, 1, 0, ...; so do the card's, in every DataBlock.
     @Test func t1SequenceNumbersStayRightAcrossVerifyThenRead() async throws {
