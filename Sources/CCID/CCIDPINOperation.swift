@@ -35,3 +35,29 @@ public enum CCIDPINOperation: Hashable, Sendable {
         }
     }
 }
+
+extension CCIDPINOperation {
+    /// The APDU template of a verify or modify (the reader inserts the PIN into it).
+    public var templateAPDU: [UInt8]? {
+        switch self {
+        case .verify(let v): v.apdu
+        case .modify(let m): m.apdu
+        case .other: nil
+        }
+    }
+
+    /// The same operation with `prologue` as its bTeoPrologue: the T=1 NAD, PCB and LEN a
+    /// TPDU-level reader must frame the APDU with. Other operations carry no prologue.
+    public func withTeoPrologue(_ prologue: [UInt8]) -> CCIDPINOperation {
+        switch self {
+        case .verify(var v):
+            v.bTeoPrologue = prologue
+            return .verify(v)
+        case .modify(var m):
+            m.bTeoPrologue = prologue
+            return .modify(m)
+        case .other:
+            return self
+        }
+    }
+}

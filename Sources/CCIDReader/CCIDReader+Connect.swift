@@ -107,6 +107,7 @@ extension CCIDReader {
                     throw CCIDReaderError(.protocolError, "IFSD negotiation: \(error)")
                 }
             }
+            slotProtocols[Int(slot)] = .t1(t1)
             // T=1 carries extended APDUs; ISO7816Channel follows 61xx/6Cxx on top.
             return ISO7816Channel(ByteCardChannel { apdu throws(CardChannelError) in
                 do { return try await t1.transceive(apdu) } catch { throw CCIDReaderError.channelError(error) }
@@ -115,13 +116,16 @@ extension CCIDReader {
         case .tpdu:
             // T=0 answers 61xx/6Cxx itself (GET RESPONSE on the TPDU level).
             let t0 = T0Protocol(transport: XfrBlockTransport(reader: self, slot: slot), extendedLength: .envelope)
+            slotProtocols[Int(slot)] = .t0
             return ByteCardChannel { apdu throws(CardChannelError) in
                 do { return try await t0.transceive(apdu) } catch { throw CCIDReaderError.channelError(error) }
             }
         case .extendedAPDU:
+            slotProtocols[Int(slot)] = .apduLevel
             return ISO7816Channel(CCIDAPDUChannel(reader: self, slot: slot, extended: true),
                                   options: .init(supportsExtendedLength: true))
         default:
+            slotProtocols[Int(slot)] = .apduLevel
             return ISO7816Channel(CCIDAPDUChannel(reader: self, slot: slot, extended: false))
         }
     }

@@ -32,6 +32,8 @@ extension CCIDReader {
     /// PC_to_RDR_IccPowerOn with voltage fallback: ICC_MUTE or ICC_CLASS_NOT_SUPPORTED at one
     /// voltage powers the slot off and tries the next. Returns the parsed ATR.
     public func powerOn(slot: UInt8 = 0) async throws(CCIDReaderError) -> ATR {
+        // A reset ends the card session: its T=1 sequence numbers with it.
+        if Int(slot) < slotProtocols.count { slotProtocols[Int(slot)] = .unknown }
         let selects = powerSelectSequence
         var last = CCIDReaderError(.cardMute, "no voltage to try")
         for (index, select) in selects.enumerated() {
@@ -58,6 +60,7 @@ extension CCIDReader {
     public func powerOff(slot: UInt8 = 0) async throws(CCIDReaderError) {
         _ = try await transact(.iccPowerOff, slot: slot, readTimeout: options.minimumReadTimeout)
         slotReadTimeouts[Int(slot)] = options.minimumReadTimeout
+        slotProtocols[Int(slot)] = .unknown
     }
 
     /// PC_to_RDR_SetParameters; returns the parameters the reader reports in force.
@@ -81,19 +84,6 @@ extension CCIDReader {
             throw CCIDReaderError(.protocolError, "PC_to_RDR_XfrBlock answered with \(message.name)")
         }
         return (reply, chain)
-    }
-
-    /// PC_to_RDR_Secure: PIN verification or modification on the reader's keypad. Returns
-    /// the card's response APDU. `timeout` is how long the person may take; the reader's
-    /// time extensions while they type are honoured beyond it.
-    public func secure(slot: UInt8 = 0, operation: CCIDPINOperation,
-                       timeout: Duration) async throws(CCIDReaderError) -> [UInt8] {
-        let message = try await transact(.secure(bwi: 0, levelParameter: 0, operation: operation), slot: slot,
-                                         readTimeout: max(timeout, options.minimumReadTimeout) + options.readMargin)
-        guard case .dataBlock(_, _, _, let reply) = message.payload else {
-            throw CCIDReaderError(.protocolError, "PC_to_RDR_Secure answered with \(message.name)")
-        }
-        return reply
     }
 
     func setReadTimeout(_ timeout: Duration, slot: UInt8) {

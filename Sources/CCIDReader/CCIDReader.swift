@@ -27,6 +27,8 @@ public actor CCIDReader {
     var consecutiveFailures = 0
     /// Per-slot read timeout for XfrBlock, set when the protocol is settled.
     var slotReadTimeouts: [Duration]
+    /// Per-slot protocol settled by `connect`: a TPDU-level PIN pad needs the T=1 engine.
+    var slotProtocols: [SlotProtocol]
     /// GET_DATA_RATES, asked at most once: nil until asked, then `.some(nil)` for no list.
     var dataRateTable: [UInt32]?? = nil
     /// The XfrBlock being sent; zeroed once sent (`wipeCommandBuffer`).
@@ -54,6 +56,7 @@ public actor CCIDReader {
         self.quirks = quirks
         self.options = options
         self.slotReadTimeouts = Array(repeating: options.minimumReadTimeout, count: parsed.slotCount)
+        self.slotProtocols = Array(repeating: .unknown, count: parsed.slotCount)
     }
 
     /// dwMaxCCIDMessageLength, corrected by the quirks table.

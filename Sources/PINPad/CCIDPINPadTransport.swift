@@ -8,12 +8,14 @@ public struct CCIDPINPadTransport: PINPadTransport {
     public let reader: CCIDReader
     public let slot: UInt8
 
-    /// - Throws: `.unsupported` below the APDU exchange level (the pad would need our T=1 state).
+    /// - Throws: `.unsupported` at the character level, which no card command is driven at
+    ///   (`CCIDReader.connect` refuses it too). TPDU readers work: with a T=1 card the PIN
+    ///   block travels in our T=1 session (bTeoPrologue), with T=0 the reader frames it.
     public init(reader: CCIDReader, slot: UInt8 = 0) throws(PINPadError) {
         switch reader.descriptor.exchangeLevel {
-        case .shortAPDU, .extendedAPDU: break
+        case .tpdu, .shortAPDU, .extendedAPDU: break
         default:
-            throw PINPadError(.unsupported, "secure PIN entry is implemented for APDU-level readers only; "
+            throw PINPadError(.unsupported, "card commands need a TPDU or APDU-level reader; "
                 + "this one exchanges at the \(reader.descriptor.exchangeLevel.name) level")
         }
         self.reader = reader

@@ -34,7 +34,7 @@ public actor PINPadReader {
 
     /// A CCID reader driven directly over USB.
     /// - Throws: `.noPINPad` when the descriptor's bPINSupport has no PIN verification;
-    ///   `.unsupported` below the APDU exchange level (the pad would need our T=1 state).
+    ///   `.unsupported` at the character exchange level.
     public init(reader: CCIDReader, readerSlot: UInt8 = 0, options: PINPadOptions = PINPadOptions(),
                 messages: @escaping @Sendable (PadMessage) -> Void = { _ in }) throws(PINPadError) {
         guard reader.descriptor.supportsPINVerify else {

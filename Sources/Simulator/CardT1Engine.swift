@@ -8,8 +8,9 @@ import CCID
 /// codec as the host, so the two sides cannot drift apart on framing.
 public struct CardT1Engine: Sendable {
     public let edc: T1EDC
-    /// IFSC: the most INF the card accepts in one block.
-    public let ifsc: Int
+    /// IFSC: the most INF the card accepts in one block; the card may change it with
+    /// S(IFS request) (`requestIFS`).
+    public private(set) var ifsc: Int
     /// IFSD: the most INF the card may send; the host sets it with S(IFS request).
     public private(set) var ifsd = 32
     /// BWT multiplier carried by each S(WTX request).
@@ -22,6 +23,9 @@ public struct CardT1Engine: Sendable {
     private var pendingOffset = 0
     private var wtxLeft = 0
     private var awaitingWTXResponse = false
+    /// An IFSC the card will announce before its next answer, then the one announced.
+    private var ifsToRequest: UInt8?
+    private var awaitingIFSResponse: UInt8?
     /// Repeated on a request to retransmit (R-block naming a block we already sent).
     private var lastSent: [UInt8] = []
 
@@ -66,14 +70,41 @@ public struct CardT1Engine: Sendable {
             if sequence == cardSequence, pendingOffset > 0, pendingOffset < pending.count {
                 return sendNextChunk()
             }
-            return lastSent.isEmpty ? send(.receiveReady(sequence: expectedHostSequence, error: .other)) : lastSent
+            return answerRBlock(sequence: sequence)
         case let .supervisory(type, response):
             return supervisory(type, response: response, inf: block.inf)
         }
     }
 
+    /// The card announces `value` as its new IFSC before its next answer.
+    public mutating func requestIFS(_ value: UInt8) { ifsToRequest = value }
+
+    /// An R-block that is not a chaining acknowledgement (ISO 7816-3 §11.6.2, Annex A):
+    /// - it names our last I-block (N(R) = its N(S)): that block was lost or garbled, send it again;
+    /// - our S(WTX) or S(IFS) request is unanswered: the host did not get it, send it again;
+    /// - otherwise the host's own block never arrived (or our acknowledgement of its chain
+    ///   went astray): R(N(S) we expect), which asks for it and acknowledges alike.
+    private mutating func answerRBlock(sequence: UInt8) -> [UInt8] {
+        if lastSent.count >= 2, let kind = T1Block.kind(pcb: lastSent[1]) {
+            switch kind {
+            case .information(let sent, _) where sent == sequence:
+                return lastSent
+            case .supervisory(_, response: false) where awaitingWTXResponse || awaitingIFSResponse != nil:
+                return lastSent
+            default:
+                break
+            }
+        }
+        return send(.receiveReady(sequence: expectedHostSequence, error: .none))
+    }
+
     private mutating func supervisory(_ type: T1Block.SType, response: Bool, inf: [UInt8]) -> [UInt8] {
         if response {
+            if type == .ifs, let announced = awaitingIFSResponse, inf == [announced] {
+                ifsc = Int(announced)
+                awaitingIFSResponse = nil
+                return answerOrAskForTime()
+            }
             guard type == .wtx, awaitingWTXResponse else {
                 return send(.receiveReady(sequence: expectedHostSequence, error: .other))
             }
@@ -99,6 +130,11 @@ public struct CardT1Engine: Sendable {
     }
 
     private mutating func answerOrAskForTime() -> [UInt8] {
+        if let value = ifsToRequest {
+            ifsToRequest = nil
+            awaitingIFSResponse = value
+            return send(.supervisory(.ifs, response: false), inf: [value])
+        }
         if wtxLeft > 0 {
             wtxLeft -= 1
             awaitingWTXResponse = true
@@ -126,6 +162,7 @@ public struct CardT1Engine: Sendable {
         pendingOffset = 0
         wtxLeft = 0
         awaitingWTXResponse = false
+        awaitingIFSResponse = nil
     }
 
     private mutating func send(_ kind: T1Block.Kind, inf: [UInt8] = []) -> [UInt8] {

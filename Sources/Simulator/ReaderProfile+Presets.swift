@@ -69,4 +69,21 @@ extension ReaderProfile {
             dwMechanical: 0, dwFeatures: 0x0001_0230, dwMaxCCIDMessageLength: 271, bClassGetResponse: 0,
             bClassEnvelope: 0, wLcdLayout: 0, bPINSupport: 0, bMaxCCIDBusySlots: 1),
         provenance: "Gemalto GemCore SIM Pro (08e6:3480)")
+
+    /// SCM Microsystems SPR532 PIN pad (04e6:e003, SPR532.txt; raw bytes in
+    /// ccid-descriptors.json): a keypad for verify and modify (bPINSupport 3), no display,
+    /// TPDU level (dwFeatures 0x000100BA: the reader does PPS and clock itself, the host
+    /// sends SetParameters and the T=1 S(IFS)), 5V only, firmware 5.10, interface class 0xFF
+    /// with the CCID descriptor in the interface as usual. libccid drives it as a PIN pad;
+    /// its PIN blocks travel in the host's T=1 session (bTeoPrologue).
+    public static let spr532 = ReaderProfile(
+        name: "SPRx32 USB Smart Card Reader", manufacturer: "SCM Microsystems Inc.", vendorID: 0x04E6,
+        productID: 0xE003, bcdDevice: 0x0510, interfaceClass: 0xFF,
+        descriptor: CCIDClassDescriptor(
+            bcdCCID: 0x0100, bMaxSlotIndex: 0, bVoltageSupport: 0x01, dwProtocols: 0x03,
+            dwDefaultClock: 4000, dwMaximumClock: 8000, bNumClockSupported: 0, dwDataRate: 10753,
+            dwMaxDataRate: 344_105, bNumDataRatesSupported: 0, dwMaxIFSD: 254, dwSynchProtocols: 0,
+            dwMechanical: 0, dwFeatures: 0x0001_00BA, dwMaxCCIDMessageLength: 270, bClassGetResponse: 0xFF,
+            bClassEnvelope: 0xFF, wLcdLayout: 0, bPINSupport: 0x03, bMaxCCIDBusySlots: 1),
+        provenance: "SCM SPR532 (04e6:e003), libccid readers/SPR532.txt")
 }

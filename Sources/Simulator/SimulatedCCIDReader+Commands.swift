@@ -99,9 +99,12 @@ extension SimulatedCCIDReader {
                 return
             }
             slots[slot].ppsAllowed = false
-            let answer = slots[slot].parameters.protocolNumber == 1
-                ? slots[slot].t1.receive(data, card: &card)
-                : slots[slot].t0.receive(data, card: &card)
+            guard slots[slot].parameters.protocolNumber == 1 else {
+                let answer = slots[slot].t0.receive(data, card: &card)
+                sendTimeExtensions(message, count: card.timeExtensions)
+                return send(message, data: answer)
+            }
+            guard let answer = t1Line(slot: slot, data, card: &card) else { return send(message, failed: .iccMute) }
             sendTimeExtensions(message, count: card.timeExtensions)
             send(message, data: answer)
         case .shortAPDU:
@@ -110,6 +113,28 @@ extension SimulatedCCIDReader {
             send(message, data: answer)
         case .extendedAPDU:
             extendedTransfer(message, level: level, data: data, card: &card)
+        }
+    }
+
+    /// One T=1 block to the card and its answer back, through the next queued line event;
+    /// nil when the card stays mute or its answer is lost (the reader then says ICC_MUTE).
+    func t1Line(slot: Int, _ block: [UInt8], card: inout any SimulatedCard) -> [UInt8]? {
+        let event = lineEvents.isEmpty ? nil : lineEvents.removeFirst()
+        switch event {
+        case .blockToCardLost:
+            return nil
+        case .answerLost:
+            _ = slots[slot].t1.receive(block, card: &card)
+            return nil
+        case .answerCorrupted:
+            var answer = slots[slot].t1.receive(block, card: &card)
+            if !answer.isEmpty { answer[answer.count - 1] ^= 0x01 }
+            return answer
+        case .cardRequestsIFS(let ifsc):
+            slots[slot].t1.requestIFS(ifsc)
+            return slots[slot].t1.receive(block, card: &card)
+        case nil:
+            return slots[slot].t1.receive(block, card: &card)
         }
     }
 
@@ -302,8 +327,13 @@ extension SimulatedCCIDReader {
 
     /// Queues a reply, applying the next injected fault to it.
     func enqueue(_ reply: [UInt8]) {
+        let previous = lastReply
+        lastReply = reply
         guard !faults.isEmpty else { return replies.push(reply) }
         switch faults.removeFirst() {
+        case .previousAnswerFirst:
+            if !previous.isEmpty { replies.push(previous) }
+            replies.push(reply)
         case .staleFrameFirst:
             var stale = reply
             stale[6] &-= 1

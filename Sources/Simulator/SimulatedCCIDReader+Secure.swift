@@ -14,6 +14,12 @@ extension SimulatedCCIDReader {
     func secure(_ message: CCIDMessage, _ operation: CCIDPINOperation) {
         guard profile.hasKeypad else { return send(message, failed: .commandNotSupported) }
         guard requireActiveCard(message) else { return }
+        if case .other(let code, _) = operation, code == Self.resendIBlock {
+            return resendPINBlock(message)
+        }
+        // A new PIN entry: whatever the last one left behind goes.
+        SecretBytes.wipe(&slots[Int(message.slot)].lastPINBlock)
+        slots[Int(message.slot)].lastPINBlock = []
         switch operation {
         case .verify: notifyAttendant(.pinEntry(.verify))
         case .modify(let modify):
@@ -40,10 +46,13 @@ extension SimulatedCCIDReader {
         var answer: [UInt8]
         if profile.exchangeLevel == .tpdu || profile.exchangeLevel == .character {
             if slots[slot].parameters.protocolNumber == 1 {
-                // The host computed NAD and PCB (bTeoPrologue); the reader adds LEN and EDC.
-                var block = T1Block.encode(nad: prologue[0], pcb: prologue[1], inf: apdu[...], edc: slots[slot].t1.edc)
-                answer = slots[slot].t1.receive(block, card: &card)
-                SecretBytes.wipe(&block)
+                // The host gives NAD and PCB (bTeoPrologue) from its T=1 session; LEN is the
+                // APDU's as built here (the PIN may have changed Lc) and the EDC is the reader's.
+                // The block is kept (secret) in case the card asks for it again.
+                let block = T1Block.encode(nad: prologue[0], pcb: prologue[1], inf: apdu[...], edc: slots[slot].t1.edc)
+                slots[slot].lastPINBlock = block
+                guard let reply = t1Line(slot: slot, block, card: &card) else { return send(message, failed: .iccMute) }
+                answer = reply
             } else {
                 answer = slots[slot].t0.receive(apdu, card: &card)
             }
@@ -52,6 +61,25 @@ extension SimulatedCCIDReader {
         }
         send(message, data: answer)
     }
+
+    /// bPINOperation 05 (CCID 1.1 §6.1.11): "re-send last I-block", valid only for T=1, for
+    /// a card that asked for the PIN block again with an R-block. The PIN is not typed again.
+    private func resendPINBlock(_ message: CCIDMessage) {
+        let slot = Int(message.slot)
+        guard profile.exchangeLevel == .tpdu, slots[slot].parameters.protocolNumber == 1,
+              !slots[slot].lastPINBlock.isEmpty, var card = slots[slot].card else {
+            // bPINOperation is byte 10 of the message.
+            return send(message, failed: CCIDSlotError(rawValue: 10))
+        }
+        slots[slot].card = nil
+        defer { slots[slot].card = card }
+        guard let answer = t1Line(slot: slot, slots[slot].lastPINBlock, card: &card) else {
+            return send(message, failed: .iccMute)
+        }
+        send(message, data: answer)
+    }
+
+    static let resendIBlock: UInt8 = 0x05
 
     private func buildVerify(_ message: CCIDMessage, _ verify: CCIDPINVerify) -> [UInt8]? {
         // abPINApdu starts at byte 25 of the message (10 header, 1 bPINOperation, 14 fixed).

@@ -16,6 +16,9 @@ public actor SimulatedCCIDReader: USBLink {
     var replies = TransferQueue()
     var interrupts = TransferQueue()
     var faults: [ReaderFault] = []
+    var lineEvents: [T1LineEvent] = []
+    /// The last reply queued, for `ReaderFault.previousAnswerFirst`.
+    var lastReply: [UInt8] = []
     var gone = false
     var closed = false
     private var nextWaiterID: UInt64 = 0
@@ -82,6 +85,9 @@ public actor SimulatedCCIDReader: USBLink {
     // MARK: Fault injection
 
     public func inject(_ fault: ReaderFault) { faults.append(fault) }
+
+    /// Trouble for the next T=1 block on the line to the card (TPDU level only).
+    public func inject(_ event: T1LineEvent) { lineEvents.append(event) }
 
     /// The device vanishes: every call, including those waiting, fails with `.noDevice`.
     public func disappear() {

@@ -1,4 +1,5 @@
 import CCID
+import TrustedPathCore
 
 /// The reader's state for one slot: the card in it, its power and protocol state, and any
 /// APDU being chained at extended APDU level.
@@ -18,6 +19,9 @@ struct SimulatedSlot {
     /// Response APDU still to send (bChainParameter 1 and 3).
     var responseChain: [UInt8] = []
     var responseOffset = 0
+    /// The last I-block a PIN entry sent to a T=1 card (it holds the PIN), for bPINOperation
+    /// 05; wiped at the next PIN entry and when the card is powered off or taken out.
+    var lastPINBlock: [UInt8] = []
     /// Changed since the last NotifySlotChange.
     var changed = false
     /// A PPS exchange may come first after the answer to reset (ISO 7816-3 §9), only then.
@@ -29,6 +33,8 @@ struct SimulatedSlot {
 
     mutating func powerOff() {
         powered = false
+        SecretBytes.wipe(&lastPINBlock)
+        lastPINBlock = []
         commandChain = []
         responseChain = []
         responseOffset = 0

@@ -21,6 +21,27 @@ import Testing
         #expect(engine.receive(lrcBlock(0, 0xC3, [1]), card: &card) == lrcBlock(0, 0x82))
     }
 
+    /// ISO 7816-3 Annex A: an R-block naming the card's last I-block gets it again; one that
+    /// does not (the host's own block was lost) asks for the host's block.
+    @Test mutating func anRBlockGetsTheLastIBlockOnlyWhenItNamesIt() {
+        let select = lrcBlock(0, 0x00, bytes("00A4000C022F00"))
+        let answer = engine.receive(select, card: &card)                    // card I(0)
+        #expect(engine.receive(lrcBlock(0, 0x82), card: &card) == answer)  // R(0): repeat I(0)
+        // The host's I(1) never arrived; its R(1) names no block of ours: ask for I(1).
+        #expect(engine.receive(lrcBlock(0, 0x92), card: &card) == lrcBlock(0, 0x90))
+    }
+
+    @Test mutating func theCardCanLowerItsIFSCBeforeAnswering() {
+        engine.requestIFS(4)
+        let select = lrcBlock(0, 0x00, bytes("00A4000C022F00"))
+        #expect(engine.receive(select, card: &card) == lrcBlock(0, 0xC1, [4]))
+        // Lost on the way: the host's R-block gets the request again.
+        #expect(engine.receive(lrcBlock(0, 0x82), card: &card) == lrcBlock(0, 0xC1, [4]))
+        #expect(engine.receive(lrcBlock(0, 0xE1, [4]), card: &card) == lrcBlock(0, 0x00, [0x90, 0x00]))
+        #expect(engine.ifsc == 4)
+        #expect(engine.receive(lrcBlock(0, 0x40, Array(repeating: 0, count: 5)), card: &card) == lrcBlock(0, 0x92))
+    }
+
     @Test mutating func abortRequestIsAnswered() {
         _ = engine.receive(lrcBlock(0, 0x20, Array(repeating: 0, count: 10)), card: &card)
         #expect(engine.receive(lrcBlock(0, 0xC2), card: &card) == lrcBlock(0, 0xE2))

@@ -44,6 +44,15 @@ import USBLink
         #expect(try await reader.read() == reply(0x81, seq: 8, 0x00, 0x00, 0x00))
     }
 
+    @Test func previousAnswerFirst() async throws {
+        let reader = try await reader()
+        let first = try await reader.exchange(sequence: 3, .xfrBlock(bwi: 0, levelParameter: 0, data: [0x00, 0xB0, 0x00, 0x00, 0x02]))
+        await reader.inject(.previousAnswerFirst)
+        try await reader.send(CCIDMessage(sequence: 4, payload: .getSlotStatus))
+        #expect(try await reader.read() == first, "the old DataBlock, bSeq 3, comes again first")
+        #expect(try await reader.read() == reply(0x81, seq: 4, 0x00, 0x00, 0x00))
+    }
+
     @Test func garbageFirst() async throws {
         let reader = try await reader()
         await reader.inject(.garbageFirst([0xDE, 0xAD, 0xBE, 0xEF]))

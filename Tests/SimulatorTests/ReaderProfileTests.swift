@@ -15,11 +15,13 @@ import USBLink
          "36211001000703000000c0120000803e00000067320000c027090000fe0000000000000000000000ba0404000f010000ffff00000001"),
         ("multiSlotReader", "GemCoreSIMPro.txt",
          "36210001010703000000a00f0000a00f000000002a000020a1070000fe0000000000000000000000300201000f010000000000000001"),
+        ("spr532", "SPR532.txt",
+         "36210001000103000000a00f0000401f000000012a00002940050000fe0000000000000000000000ba0001000e010000ffff00000301"),
     ])
     func presetMatchesCorpus(preset: String, file: String, raw: String) {
         let presets: [String: ReaderProfile] = [
             "tpduT1Reader": .tpduT1Reader, "tpduT0Reader": .tpduT0Reader,
-            "extendedAPDUReader": .extendedAPDUReader, "multiSlotReader": .multiSlotReader,
+            "extendedAPDUReader": .extendedAPDUReader, "multiSlotReader": .multiSlotReader, "spr532": .spr532,
         ]
         #expect(presets[preset]?.descriptor.encode() == bytes(raw), "\(file)")
     }

@@ -2,6 +2,10 @@
 public enum T1Step: Sendable, Hashable {
     /// Send these bytes; the reader should wait `waitMultiplier` BWTs (0: normal).
     case send([UInt8], waitMultiplier: UInt8)
+    /// The card asks for our pending I-block again, and the reader built it (a PIN pad that
+    /// inserted the PIN, CCID bTeoPrologue): have the reader send it again (PC_to_RDR_Secure
+    /// bPINOperation 05, "re-send last I-block"). We never held its INF, so cannot ourselves.
+    case resendExternalBlock
     /// The response APDU is complete.
     case finished([UInt8])
     case failed(T1Error)
@@ -52,6 +56,8 @@ public struct T1Exchange: Sendable {
     var resynchs = 0
     var answeredDuringResynch = false
     var steps = 0
+    /// The pending I-block is the reader's (see `init(externalINFLength:...)`).
+    let external: Bool
 
     /// The first block to send.
     public var firstBlock: [UInt8] { pendingI }
@@ -72,7 +78,37 @@ public struct T1Exchange: Sendable {
         pendingI = T1Block.encode(nad: nad, pcb: T1Block.pcb(.information(sequence: ns & 1, more: more)),
                                   inf: apdu[0..<chunkEnd], edc: edc)
         last = pendingI
+        external = false
     }
+
+    /// An exchange whose one I-block the reader builds and sends: a TPDU-level PIN pad puts
+    /// the PIN into the APDU itself (CCID 1.1 §6.1.11, PC_to_RDR_Secure with bTeoPrologue).
+    /// `prologue` is what the reader must use; feed the reader's answer (the card's block)
+    /// to `received` as usual. The host never sees the INF, so it cannot be chained: at
+    /// most IFSC bytes.
+    public init(externalINFLength: Int, ns: UInt8, nr: UInt8, ifsc: Int, nad: UInt8 = 0, edc: T1EDC,
+                maxResponseLength: Int = 65_538) throws(T1Error) {
+        self.apdu = []
+        self.nad = nad
+        self.edc = edc
+        self.maxResponseLength = maxResponseLength
+        self.maxSteps = 4_096 + maxResponseLength
+        self.ifsc = min(max(ifsc, 1), T1Block.maxINF)
+        self.ns = ns & 1
+        self.nr = nr & 1
+        guard externalINFLength > 0, externalINFLength <= self.ifsc else {
+            throw T1Error(.invalidParameter, "an I-block built by the reader carries 1...\(self.ifsc) bytes (IFSC), "
+                          + "not \(externalINFLength)")
+        }
+        chunkEnd = 0
+        phase = .awaitingResponse
+        pendingI = [nad, T1Block.pcb(.information(sequence: ns & 1, more: false)), UInt8(externalINFLength)]
+        last = pendingI
+        external = true
+    }
+
+    /// NAD, PCB and LEN of the pending I-block: bTeoPrologue for a reader that builds it.
+    public var prologue: [UInt8] { Array(pendingI.prefix(3)) }
 
     /// Feeds the card's answer to the last block; `nil` when none came within BWT.
     public mutating func received(_ reply: [UInt8]?) -> T1Step {
@@ -159,6 +195,11 @@ public struct T1Exchange: Sendable {
         case .sendingChain, .awaitingResponse:
             // R(N(R) = our pending N(S)): the card asks for our pending I-block again.
             guard sequence == ns else { return fault(.other) }
+            if external {
+                errors += 1
+                guard errors <= T1Exchange.maxRetries else { return startResynch() }
+                return .resendExternalBlock
+            }
             return retransmit(pendingI)
         case .receivingChain:
             // Our acknowledgement did not arrive intact: send it again.

@@ -36,15 +36,45 @@ public actor T1Protocol {
         defer { busy = false }
         var exchange = T1Exchange(apdu: apdu, ns: ns, nr: nr, ifsc: ifsc, nad: nad, edc: edc,
                                   maxResponseLength: maxResponseLength)
-        var block = exchange.firstBlock
-        var wait: UInt8 = 0
+        let reply = try await exchangeBlock(exchange.firstBlock, waitMultiplier: 0)
+        return try await run(&exchange, reply: reply, resend: nil)
+    }
+
+    /// Has the reader send its I-block (again, when `resend`); returns the card's block, nil
+    /// when the card stayed mute.
+    public typealias ReaderBuiltBlock = @Sendable (_ prologue: [UInt8], _ resend: Bool) async throws -> [UInt8]?
+
+    /// One exchange whose I-block the reader builds: a TPDU-level PIN pad inserts the PIN into
+    /// the APDU and frames it with the prologue we give (CCID 1.1 §6.1.11 bTeoPrologue), so
+    /// the PIN never reaches the host. `send` carries the PC_to_RDR_Secure (`resend`: ask the
+    /// reader to send that block again, bPINOperation 05) and returns the card's block, or nil
+    /// when the card stayed mute. Every later block (R, S(WTX), S(IFS), the card's chain) goes
+    /// through the transport like any other exchange's, and the sequence numbers advance as
+    /// if we had sent the I-block ourselves. When `send` throws before the card answered (PIN
+    /// entry timed out or was cancelled, the reader refused), no block went to the card and
+    /// the state stays as it was (libccid's SecurePINVerify undoes its increment likewise).
+    public func transceive(readerBuiltINFLength length: Int, send: @escaping ReaderBuiltBlock) async throws -> [UInt8] {
+        guard !busy else { throw T1Error(.busy) }
+        busy = true
+        defer { busy = false }
+        var exchange = try T1Exchange(externalINFLength: length, ns: ns, nr: nr, ifsc: ifsc, nad: nad, edc: edc,
+                                      maxResponseLength: maxResponseLength)
+        let prologue = exchange.prologue
+        let reply = try await send(prologue, false)
+        return try await run(&exchange, reply: reply, resend: { try await send(prologue, true) })
+    }
+
+    /// Follows the engine from the card's first answer to the response APDU.
+    private func run(_ exchange: inout T1Exchange, reply first: [UInt8]?,
+                     resend: (@Sendable () async throws -> [UInt8]?)?) async throws -> [UInt8] {
+        var reply = first
         while true {
-            let reply = try await exchangeBlock(block, waitMultiplier: wait)
-            let step = exchange.received(reply)
-            switch step {
+            switch exchange.received(reply) {
             case let .send(next, waitMultiplier):
-                block = next
-                wait = waitMultiplier
+                reply = try await exchangeBlock(next, waitMultiplier: waitMultiplier)
+            case .resendExternalBlock:
+                guard let resend else { throw T1Error(.invalidParameter, "no reader-built block to send again") }
+                reply = try await resend()
             case let .finished(response):
                 adopt(exchange)
                 return response
