@@ -154,6 +154,10 @@ let package = Package(
         // system tier, with SystemTests).
         .testTarget(name: "HotplugSystemTests", dependencies: ["Hotplug", "UmockdevSupport", "TestSupport", "PEDProtocol",
                                                                      "POSIXSupport"]),
+        // The simulated reader on the real USB stack (`simulate usb`): pcscd with libccid,
+        // pyscard, OpenSC and our host through libusb. Runs the built CLI; in make test's
+        // system tier (--filter SystemTests).
+        .testTarget(name: "USBEmulationSystemTests", dependencies: ["TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "SystemTests", dependencies: ["LibUSBLink", "USBLink", "Transcript", "UmockdevSupport", "Power"],
                     resources: [.copy("Fixtures")]),
     ]

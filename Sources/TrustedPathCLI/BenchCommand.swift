@@ -3,13 +3,51 @@ import ArgumentParser
 import CCID
 import CCIDReader
 import Simulator
+import LibUSBLink
+import TrustedPathCore
 import USBLink
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks (build with -c release for meaningful figures).",
-        subcommands: [Stack.self, QuorumBench.self])
+        subcommands: [Stack.self, USBReader.self, QuorumBench.self])
+
+    /// APDU round trips to a reader on USB through our host and the real libusb: the figure
+    /// `scripts/bench-usb` sets beside pcscd with libccid on the same (simulated) reader.
+    struct USBReader: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "usb",
+            abstract: "APDU round trips per second to a USB reader's card through our host and libusb.")
+
+        @Option(help: "The reader: VID:PID or bus:address.") var reader: String
+        @Option(parsing: .unconditional, help: "APDUs to send, 1 to 10,000,000.", transform: CountOption.within(1...10_000_000))
+        var apdus = 10_000
+        @Option(help: "The APDU, in hex (READ BINARY of 16 bytes by default).") var apdu = "00B0000010"
+
+        func validate() throws {
+            guard LibUSBDeviceSelector(parsing: reader) != nil else {
+                throw ValidationError("--reader: give VID:PID (0c4b:0504) or bus:address (1:2)")
+            }
+            guard let bytes = Hex.decode(apdu), (try? CommandAPDU(parsing: bytes)) != nil else {
+                throw ValidationError("--apdu: not a command APDU in hex, e.g. 00B0000010")
+            }
+        }
+
+        func run() async throws {
+            let command = try CommandAPDU(parsing: Hex.decode(apdu)!)
+            let link = try await LibUSBLink.open(reader)
+            let ccid = try CCIDReader(link: link)
+            let channel = try await ccid.connect().channel
+            for _ in 0..<100 { _ = try await channel.transmit(command) }   // warm up
+            let start = ContinuousClock.now
+            for _ in 0..<apdus { _ = try await channel.transmit(command) }
+            let elapsed = seconds(ContinuousClock.now - start)
+            print("our host + libusb: \(apdus) APDUs in \(format(elapsed)) s: "
+                + "\(format(Double(apdus) / elapsed)) APDU/s, \(micro(elapsed / Double(apdus))) per APDU")
+            await link.close()
+        }
+    }
 
     /// APDU round trips through the whole in-process stack, and the host side's own share.
     struct Stack: AsyncParsableCommand {
@@ -77,18 +115,18 @@ struct BenchCommand: AsyncParsableCommand {
             }
             return seconds(ContinuousClock.now - start) / Double(apdus)
         }
-
-        private func seconds(_ d: Duration) -> Double {
-            Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-        }
-
-        private func micro(_ s: Double) -> String { format(s * 1e6) + " µs" }
-
-        private func format(_ value: Double) -> String {
-            let rounded = (value * 100).rounded() / 100
-            return value >= 100 ? String(Int(value.rounded())) : String(rounded)
-        }
     }
+}
+
+private func seconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+}
+
+private func micro(_ s: Double) -> String { format(s * 1e6) + " µs" }
+
+private func format(_ value: Double) -> String {
+    let rounded = (value * 100).rounded() / 100
+    return value >= 100 ? String(Int(value.rounded())) : String(rounded)
 }
 
 /// Passes transfers through and, once asked, keeps the bulk OUT messages of one exchange.

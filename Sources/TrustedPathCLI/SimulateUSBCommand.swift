@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Glibc
 import POSIXSupport
 import Simulator
@@ -35,6 +36,12 @@ struct SimulateUSBCommand: AsyncParsableCommand, SimulatedRun {
     @Flag(help: "Leave the reader's slot empty.") var noCard = false
     @Option(help: "Keys the simulated person presses at PIN entries: digits, ok, cancel, clear, timeout, comma-separated.")
     var keys: String?
+    @Option(help: "The simulated share cards' folder (card-N files, made if missing), for a ceremony under COMMAND.")
+    var cardsDir: String?
+    @Option(help: "With --cards-dir: the cards the simulated operator inserts, in order, at each \"Insert\" prompt, e.g. 1,2,3.")
+    var cards: String?
+    @Option(help: "With --cards: the PIN the simulated operator types on the pad (default 123456).") var pin: String?
+    @Option(help: "With --cards: the new PIN the simulated operator types when a PIN change is asked.") var newPin: String?
     @Argument(parsing: .captureForPassthrough, help: "The command to run (after --).") var command: [String] = []
 
     var simulated: Bool { true }
@@ -49,6 +56,17 @@ struct SimulateUSBCommand: AsyncParsableCommand, SimulatedRun {
             throw ValidationError("--keys: use digits, ok, cancel, clear, timeout separated by commas (e.g. \"123456,ok\")")
         }
         if noCard, cardState != nil { throw ValidationError("--no-card and --card-state exclude each other") }
+        if (cards == nil) != (cardsDir == nil) { throw ValidationError("--cards and --cards-dir go together") }
+        if cards != nil, cardState != nil || noCard || keys != nil {
+            throw ValidationError("--cards (a ceremony's operator) excludes --card-state, --no-card and --keys")
+        }
+        if let cards, plan(cards) == nil { throw ValidationError("--cards: card numbers 1 to 16, comma-separated, e.g. 1,2,3") }
+        if cards == nil, pin != nil || newPin != nil { throw ValidationError("--pin and --new-pin go with --cards") }
+        for (flag, value) in [("--pin", pin), ("--new-pin", newPin)] {
+            if let value, !(6...8).contains(value.count) || !value.utf8.allSatisfy({ (0x30...0x39).contains($0) }) {
+                throw ValidationError("\(flag): a card PIN has 6 to 8 digits")
+            }
+        }
         guard let first = arguments.first else {
             throw ValidationError("no COMMAND: give the command to run after --, e.g. -- pcsc_scan")
         }
@@ -57,16 +75,31 @@ struct SimulateUSBCommand: AsyncParsableCommand, SimulatedRun {
         }
     }
 
+    private func plan(_ text: String) -> [Int]? {
+        let numbers = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !numbers.isEmpty, numbers.allSatisfy({ $0.map { (1...16).contains($0) } ?? false }) else { return nil }
+        return numbers.compactMap { $0 }
+    }
+
     /// COMMAND and its arguments, without the `--` ArgumentParser passes through.
     private var arguments: [String] { command.first == "--" ? Array(command.dropFirst()) : command }
 
     func run() async throws {
         let profile = SimulatedReaderModel.profile(named: reader)!
-        let bench: SimulatedBench? = try cardState.map { path throws(WorkflowError) in
-            try SimulatedBench(cardFile: path, profile: profile)
+        let ceremonyPlan = cards.flatMap(plan)
+        let bench: SimulatedBench?
+        if let cardsDir, let ceremonyPlan {
+            bench = try SimulatedBench(directory: cardsDir, numbers: ceremonyPlan, profile: profile)
+        } else {
+            bench = try cardState.map { path throws(WorkflowError) in try SimulatedBench(cardFile: path, profile: profile) }
         }
         let simulatedReader = bench?.reader ?? SimulatedCCIDReader(profile: profile)
-        if !noCard {
+        if let bench, let ceremonyPlan {
+            // The operator of a ceremony: inserts the planned cards at the display's prompts and
+            // types each card's PIN on the pad.
+            await simulatedReader.attend(CeremonyAttendant(plan: ceremonyPlan, pin: pin ?? "123456", newPIN: newPin,
+                                                           drawer: { bench.card($0) }, narrate: { complain($0) }))
+        } else if !noCard {
             await simulatedReader.insert(card: bench?.card(1) ?? SimulatedTCOSCard(profile: .trustedPath))
         }
         if let keys { await simulatedReader.press(try CardKeys.parse(keys)) }
@@ -94,6 +127,7 @@ enum SimulatedReaderModel {
         ("cyberjack-go", .cyberJackGo),
         ("cyberjack-ecom", .cyberJackEcom),
         ("gempc-twin", .tpduT1Reader),
+        ("spr532", .spr532),
     ]
 
     static var names: String { all.map(\.name).joined(separator: ", ") }

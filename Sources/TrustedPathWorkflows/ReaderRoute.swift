@@ -195,11 +195,15 @@ public enum ReaderRoute {
         let reader: String
         switch choice {
         case .named(let name):
-            guard readers.contains(name) else {
-                throw WorkflowError(.noDevice, "pcscd has no reader \"\(name)\"; it has: "
-                    + readers.map { "\"\($0)\"" }.joined(separator: ", "))
+            // pcscd's names end in a serial and slot numbers nobody types: the start of one
+            // name is enough, as long as it names only one reader.
+            let matching = readers.contains(name) ? [name] : readers.filter { $0.hasPrefix(name) }
+            guard matching.count == 1 else {
+                throw WorkflowError(matching.isEmpty ? .noDevice : .invalidRequest,
+                                    (matching.isEmpty ? "pcscd has no reader \"\(name)\"" : "\"\(name)\" names several readers")
+                                        + "; it has: " + readers.map { "\"\($0)\"" }.joined(separator: ", "))
             }
-            reader = name
+            reader = matching[0]
         case let .usb(device, serial):
             guard let found = PCSCReaderNames.reader(forUSBSerial: serial, among: readers) else {
                 throw WorkflowError(.invalidRequest, "the reader \(device) is held by pcscd, which lists several readers: "
