@@ -89,7 +89,9 @@ public struct PINPadError: Error, Hashable, Sendable, CustomStringConvertible {
         case .protocolError:
             text = "the reader sent an invalid answer"
         }
-        if !context.isEmpty { text += " (" + context + ")" }
+        // A pulled card or a gone reader says all the operator can act on; the reader's own
+        // wording of it (PC_to_RDR_IccPowerOn: ICC_MUTE ...) would only repeat it in CCID terms.
+        if !context.isEmpty, code != .cardRemoved, code != .readerGone { text += " (" + context + ")" }
         return text
     }
 

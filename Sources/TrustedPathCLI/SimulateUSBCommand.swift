@@ -42,7 +42,7 @@ struct SimulateUSBCommand: AsyncParsableCommand, SimulatedRun {
     var cards: String?
     @Option(help: "With --cards: the PIN the simulated operator types on the pad (default 123456).") var pin: String?
     @Option(help: "With --cards: the new PIN the simulated operator types when a PIN change is asked.") var newPin: String?
-    @Argument(parsing: .captureForPassthrough, help: "The command to run (after --).") var command: [String] = []
+    @Argument(parsing: .postTerminator, help: "The command to run (after --).") var command: [String] = []
 
     var simulated: Bool { true }
     /// COMMAND owns standard output: the simulation's first and last lines go to standard error.

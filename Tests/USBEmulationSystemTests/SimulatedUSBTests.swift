@@ -123,6 +123,14 @@ import TestSupport
         #expect(try Data(contentsOf: URL(fileURLWithPath: backup + ".restored")) == Data(contentsOf: URL(fileURLWithPath: backup)))
     }
 
+    @Test func anEmptySlotIsSaidInTheOperatorsWords() throws {
+        let result = try Self.simulate(["--no-card"], [Self.trustedpath, "card", "status", "--reader", "0c4b:0504"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("error: no card in the reader (it was taken out, or not inserted): insert the card"),
+                "\(result.stderr)")
+        #expect(!result.stderr.contains("PC_to_RDR"), "no CCID wording in the operator's error: \(result.stderr)")
+    }
+
     @Test func theCommandsExitStatusIsTheRunsAndTheSimulationSaysSo() throws {
         let result = try Self.simulate([], ["sh", "-c", "exit 7"])
         #expect(result.status == 7)
@@ -138,6 +146,8 @@ import TestSupport
         #expect(badReader.stderr.contains("choose one of cyberjack-go"), "\(badReader.stderr)")
         let badKeys = try CommandRunner.run(["simulate", "usb", "--keys", "12a", "--", "true"])
         #expect(badKeys.stderr.contains("--keys: use digits"), "\(badKeys.stderr)")
+        let help = try CommandRunner.run(["simulate", "usb", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("emulated USB bus"), "--help is help, not a COMMAND: \(help.stderr)")
         let noProgram = try CommandRunner.run(["simulate", "usb", "--", "no-such-program-here"])
         #expect(noProgram.stderr.contains("not a program found in PATH"), "\(noProgram.stderr)")
     }
