@@ -81,19 +81,14 @@ static void free_entry(urb_entry *e) {
 /* Called with the lock held. */
 static void make_reapable(tp_gadget *g, urb_entry *e, int status, const uint8_t *bytes, uint32_t length) {
     struct usbdevfs_urb *urb = (struct usbdevfs_urb *) e->urb_data->data;
+    uint8_t *buffer = e->buffer_data ? (uint8_t *) e->buffer_data->data : NULL;
+    /* A control transfer's direction is its setup packet's; its data follows the setup. */
     int is_control = urb->type == USBDEVFS_URB_TYPE_CONTROL;
-    int is_in = is_control || (urb->endpoint & 0x80);
-    uint32_t room = urb->buffer_length > 0 ? (uint32_t) urb->buffer_length : 0;
+    int is_in = is_control ? (buffer[0] & 0x80) != 0 : (urb->endpoint & 0x80) != 0;
     uint32_t offset = is_control ? 8 : 0;
-    if (room < offset) room = offset;
-    uint32_t actual = length;
-    if (is_in && bytes && e->buffer_data) {
-        if (actual > room - offset) actual = room - offset;
-        memcpy((uint8_t *) e->buffer_data->data + offset, bytes, actual);
-    } else if (!is_in && actual > room) {
-        actual = room;
-    }
-    if (is_control && !(((const uint8_t *) e->buffer_data->data)[0] & 0x80)) actual = length;
+    uint32_t room = urb->buffer_length > (int) offset ? (uint32_t) urb->buffer_length - offset : 0;
+    uint32_t actual = length < room ? length : room;
+    if (is_in && bytes && actual) memcpy(buffer + offset, bytes, actual);
     urb->status = status;
     urb->actual_length = status == 0 ? (int) actual : 0;
     if (!g->reapable) fifo_drain(g);

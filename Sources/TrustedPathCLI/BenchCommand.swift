@@ -36,7 +36,12 @@ struct BenchCommand: AsyncParsableCommand {
 
         func run() async throws {
             let command = try CommandAPDU(parsing: Hex.decode(apdu)!)
-            let link = try await LibUSBLink.open(reader)
+            let opened: Result<LibUSBLink, USBError>
+            do { opened = .success(try await LibUSBLink.open(reader)) } catch { opened = .failure(error) }
+            if case .failure(let error) = opened, error.code == .noDevice {
+                throw CLIError("no reader \(reader) is attached: plug it in, or check the name with `trustedpath devices`")
+            }
+            let link = try opened.get()
             let ccid = try CCIDReader(link: link)
             let channel = try await ccid.connect().channel
             for _ in 0..<100 { _ = try await channel.transmit(command) }   // warm up

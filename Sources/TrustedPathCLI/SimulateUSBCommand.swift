@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Glibc
 import POSIXSupport
 import Simulator
@@ -38,7 +37,7 @@ struct SimulateUSBCommand: AsyncParsableCommand, SimulatedRun {
     var keys: String?
     @Option(help: "The simulated share cards' folder (card-N files, made if missing), for a ceremony under COMMAND.")
     var cardsDir: String?
-    @Option(help: "With --cards-dir: the cards the simulated operator inserts, in order, at each \"Insert\" prompt, e.g. 1,2,3.")
+    @Option(help: "With --cards-dir: the cards (1 to 99) the simulated operator inserts, in order, at each \"Insert\" prompt, e.g. 1,2,3.")
     var cards: String?
     @Option(help: "With --cards: the PIN the simulated operator types on the pad (default 123456).") var pin: String?
     @Option(help: "With --cards: the new PIN the simulated operator types when a PIN change is asked.") var newPin: String?
@@ -60,14 +59,9 @@ struct SimulateUSBCommand: AsyncParsableCommand, SimulatedRun {
         if cards != nil, cardState != nil || noCard || keys != nil {
             throw ValidationError("--cards (a ceremony's operator) excludes --card-state, --no-card and --keys")
         }
-        if let cards, plan(cards) == nil { throw ValidationError("--cards: card numbers 1 to 16, comma-separated, e.g. 1,2,3") }
         if cards == nil, pin != nil || newPin != nil { throw ValidationError("--pin and --new-pin go with --cards") }
-        for (flag, value) in [("--pin", pin), ("--new-pin", newPin)] {
-            if let value, !(6...8).contains(value.count) || !value.utf8.allSatisfy({ (0x30...0x39).contains($0) }) {
-                throw ValidationError("\(flag): a card PIN has 6 to 8 digits")
-            }
-        }
-        guard let first = arguments.first else {
+        do { _ = try operatorPlan() } catch { throw ValidationError(error.message) }
+        guard let first = command.first else {
             throw ValidationError("no COMMAND: give the command to run after --, e.g. -- pcsc_scan")
         }
         guard Spawn.isRunnable(first) else {
@@ -75,29 +69,33 @@ struct SimulateUSBCommand: AsyncParsableCommand, SimulatedRun {
         }
     }
 
-    private func plan(_ text: String) -> [Int]? {
-        let numbers = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !numbers.isEmpty, numbers.allSatisfy({ $0.map { (1...16).contains($0) } ?? false }) else { return nil }
-        return numbers.compactMap { $0 }
+    /// The ceremony's simulated operator of --cards-dir, --cards, --pin and --new-pin, checked
+    /// as `ceremony --simulate` checks them; nil without --cards.
+    private func operatorPlan() throws(WorkflowError) -> SimulatedOperatorPlan? {
+        guard let cards, let cardsDir else { return nil }
+        var plan = SimulatedOperatorPlan()
+        plan.cardsDirectory = cardsDir
+        plan.cards = try SimulatedOperatorPlan.parseCards(cards)
+        plan.pin = pin
+        plan.newPIN = newPin
+        try plan.checkPINs()
+        return plan
     }
-
-    /// COMMAND and its arguments, without the `--` ArgumentParser passes through.
-    private var arguments: [String] { command.first == "--" ? Array(command.dropFirst()) : command }
 
     func run() async throws {
         let profile = SimulatedReaderModel.profile(named: reader)!
-        let ceremonyPlan = cards.flatMap(plan)
+        let ceremony = try operatorPlan()
         let bench: SimulatedBench?
-        if let cardsDir, let ceremonyPlan {
-            bench = try SimulatedBench(directory: cardsDir, numbers: ceremonyPlan, profile: profile)
+        if let ceremony, let cardsDir = ceremony.cardsDirectory, let plan = ceremony.cards {
+            bench = try SimulatedBench(directory: cardsDir, numbers: plan, profile: profile)
         } else {
             bench = try cardState.map { path throws(WorkflowError) in try SimulatedBench(cardFile: path, profile: profile) }
         }
         let simulatedReader = bench?.reader ?? SimulatedCCIDReader(profile: profile)
-        if let bench, let ceremonyPlan {
+        if let bench, let ceremony, let plan = ceremony.cards {
             // The operator of a ceremony: inserts the planned cards at the display's prompts and
             // types each card's PIN on the pad.
-            await simulatedReader.attend(CeremonyAttendant(plan: ceremonyPlan, pin: pin ?? "123456", newPIN: newPin,
+            await simulatedReader.attend(CeremonyAttendant(plan: plan, pin: ceremony.pin ?? "123456", newPIN: ceremony.newPIN,
                                                            drawer: { bench.card($0) }, narrate: { complain($0) }))
         } else if !noCard {
             await simulatedReader.insert(card: bench?.card(1) ?? SimulatedTCOSCard(profile: .trustedPath))
@@ -113,8 +111,8 @@ struct SimulateUSBCommand: AsyncParsableCommand, SimulatedRun {
             throw CLIError("the emulated USB bus could not be set up: \(error) (is umockdev installed? run scripts/bootstrap)")
         }
         complain("simulate usb: \(profile.manufacturer) \(profile.name) "
-            + "(\(hex4(profile.vendorID)):\(hex4(profile.productID))) on the emulated bus; running \(arguments[0])")
-        let status = try await Spawn.run(arguments, environment: bus.environment)
+            + "(\(hex4(profile.vendorID)):\(hex4(profile.productID))) on the emulated bus; running \(command[0])")
+        let status = try await Spawn.run(command, environment: bus.environment)
         try bench?.save()
         complain(SimulationBanner.last)
         Glibc.exit(status)

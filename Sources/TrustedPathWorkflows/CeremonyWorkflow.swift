@@ -43,6 +43,21 @@ public struct SimulatedOperatorPlan: Sendable, Hashable {
 
     var isEmpty: Bool { self == SimulatedOperatorPlan() }
 
+    /// The PINs the simulated operator types obey the cards' PIN rules (6 to 8 digits), and
+    /// a new PIN is not the default one.
+    public func checkPINs() throws(WorkflowError) {
+        let rule = PINBlockFormat.trustedPathASCII
+        for (flag, pin) in [("--pin", pin), ("--new-pin", newPIN)] {
+            guard let pin else { continue }
+            guard pin.utf8.allSatisfy({ (0x30...0x39).contains($0) }), (rule.minLength...rule.maxLength).contains(pin.utf8.count) else {
+                throw WorkflowError(.invalidRequest, "\(flag): a card PIN has \(rule.minLength) to \(rule.maxLength) digits")
+            }
+        }
+        if let newPIN, newPIN == String(decoding: TCOSSlot.transportPIN, as: UTF8.self) {
+            throw WorkflowError(.invalidRequest, "--new-pin: 123456 is the cards' default PIN, which protects nothing; choose another")
+        }
+    }
+
     /// Parses a `--cards` list: "3,1", drawer numbers 1 to 99.
     public static func parseCards(_ text: String) throws(WorkflowError) -> [Int] {
         var numbers: [Int] = []
@@ -189,7 +204,7 @@ public enum CeremonyWorkflow {
             try ReaderRoute.check(setup.reader, options: ReaderRoute.Options(record: setup.record))
             journal = JournalStore(path: try CeremonyWorkflow.journalPath(setup))
             if setup.reader.isSimulated {
-                try Self.checkPINs(setup.simulation)
+                try setup.simulation.checkPINs()
                 plan = setup.simulation.cards ?? defaultPlan
                 bench = try SimulatedBench(directory: setup.simulation.cardsDirectory ?? setup.state.simulatedCards, numbers: plan)
             } else {
@@ -199,20 +214,6 @@ public enum CeremonyWorkflow {
                 }
                 plan = []
                 bench = nil
-            }
-        }
-
-        /// The PINs the simulated operator types obey the cards' PIN rules (6 to 8 digits).
-        static func checkPINs(_ plan: SimulatedOperatorPlan) throws(WorkflowError) {
-            let rule = PINBlockFormat.trustedPathASCII
-            for (flag, pin) in [("--pin", plan.pin), ("--new-pin", plan.newPIN)] {
-                guard let pin else { continue }
-                guard pin.utf8.allSatisfy({ (0x30...0x39).contains($0) }), (rule.minLength...rule.maxLength).contains(pin.utf8.count) else {
-                    throw WorkflowError(.invalidRequest, "\(flag): a card PIN has \(rule.minLength) to \(rule.maxLength) digits")
-                }
-            }
-            if let new = plan.newPIN, new == String(decoding: TCOSSlot.transportPIN, as: UTF8.self) {
-                throw WorkflowError(.invalidRequest, "--new-pin: 123456 is the cards' default PIN, which protects nothing; choose another")
             }
         }
 

@@ -15,6 +15,9 @@ public final class EmulatedUSBBus: Sendable {
         public var deviceAddress: Int
         public var sysPath: String
         public var devnode: String
+
+        /// The device's one interface (configuration 1, interface 0), as the kernel names it.
+        public var interfaceSysPath: String { sysPath + "/" + (sysPath.split(separator: "/").last.map(String.init) ?? "") + ":1.0" }
     }
 
     public static let busNumber = 1
@@ -79,7 +82,7 @@ public final class EmulatedUSBBus: Sendable {
         entry.bridge.disconnect()
         lock.withLock { _ in
             let bed = raw
-            umockdev_testbed_uevent(bed, entry.port.sysPath + "/\(Self.busNumber)-\(number):1.0", "remove")
+            umockdev_testbed_uevent(bed, entry.port.interfaceSysPath, "remove")
             umockdev_testbed_uevent(bed, entry.port.sysPath, "remove")
             umockdev_testbed_remove_device(bed, entry.port.sysPath)
         }

@@ -36,27 +36,27 @@ final class EndpointPump: Sendable {
     }
 
     private func serve(_ stream: AsyncStream<Work>, complete: @Sendable (UInt64, URBOutcome) -> Void) async {
-            for await work in stream {
-                if state.withLock({ $0.discarded.remove(work.tag) != nil }) {
-                    complete(work.tag, .failed(-ENOENT))
-                    continue
-                }
-                let task = Task { await work.run() }
-                state.withLock { s in
-                    s.running = (work.tag, task)
-                    if s.discarded.contains(work.tag) { task.cancel() }
-                }
-                let outcome = await task.value
-                let discarded = state.withLock { s in
-                    s.running = nil
-                    return s.discarded.remove(work.tag) != nil
-                }
-                if discarded, case .failed = outcome {
-                    complete(work.tag, .failed(-ENOENT))
-                } else {
-                    complete(work.tag, outcome)
-                }
+        for await work in stream {
+            if state.withLock({ $0.discarded.remove(work.tag) != nil }) {
+                complete(work.tag, .failed(-ENOENT))
+                continue
             }
+            let task = Task { await work.run() }
+            state.withLock { s in
+                s.running = (work.tag, task)
+                if s.discarded.contains(work.tag) { task.cancel() }
+            }
+            let outcome = await task.value
+            let discarded = state.withLock { s in
+                s.running = nil
+                return s.discarded.remove(work.tag) != nil
+            }
+            if discarded, case .failed = outcome {
+                complete(work.tag, .failed(-ENOENT))
+            } else {
+                complete(work.tag, outcome)
+            }
+        }
     }
 
     func submit(_ work: Work) { queue.yield(work) }

@@ -47,7 +47,6 @@ enum UdevDescription {
         let descriptors = (gadget.deviceDescriptor + gadget.configurationDescriptor).map { hex(UInt16($0), 2, uppercase: true) }.joined()
         let interfaceClass = hex(UInt16(info.interfaceClass), 2)
         let endpoints = info.interruptInEndpoint == nil ? 2 : 3
-        let kernelName = port.sysPath.split(separator: "/").last.map(String.init) ?? ""
         let shortProduct = "\(String(info.vendorID, radix: 16))/\(String(info.productID, radix: 16))/\(String(info.bcdDevice, radix: 16))"
         let model = gadget.product.replacingSpaces, make = gadget.manufacturer.replacingSpaces
         // The sysfs path is relative to /sys in P: lines.
@@ -98,7 +97,7 @@ enum UdevDescription {
         A: version= 2.00
         H: descriptors=\(descriptors)
 
-        P: \(path)/\(kernelName):1.0
+        P: \(port.interfaceSysPath.dropFirst("/sys".count))
         E: SUBSYSTEM=usb
         E: DEVTYPE=usb_interface
         E: INTERFACE=\(info.interfaceClass)/0/0
